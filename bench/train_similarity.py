@@ -1,0 +1,180 @@
+"""Train the pair-similarity model on the SemEval-2022 Task 8 dev pairs and ship it as JSON.
+
+    .venv/bin/python bench/train_similarity.py [--pairs PATH] [--no-e5] [--write]
+
+Features come from :mod:`storyline.stories.features` (same code as at run time). Targets are
+the human "Overall" ratings (1 = same story .. 4 = unrelated). Evaluation is 5-fold
+cross-validation grouped by connected article ids, so a pair, its translated copies
+(``augmented=1``) and any other pair sharing an article never sit on both sides of a split.
+The final model is a small gradient-boosted tree ensemble (scikit-learn at training time),
+exported to ``src/storyline/data/similarity.<variant>.v1.json`` and evaluated with numpy at
+run time (:mod:`storyline.stories.similarity`). e5 vectors are cached under bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from storyline.stories import features as F  # noqa: E402
+from storyline.stories.encoders import encode_e5, encode_use  # noqa: E402
+from storyline.stories.metrics import auc_same_story, pearson  # noqa: E402
+from storyline.stories.similarity import TreeModel, model_path  # noqa: E402
+
+PAIRS = ROOT.parent / "shared" / "data" / "semeval2022-dev" / "pairs.csv"
+E5_CACHE = ROOT / "bench" / "out" / "e5_cache.npz"
+TREES = {"n_estimators": 300, "max_depth": 3, "learning_rate": 0.03, "subsample": 0.8}
+
+
+def cached_e5(cache: dict[str, np.ndarray]):
+    def encode(texts: list[str]) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+        missing = [t for t, k in zip(texts, keys, strict=True) if k not in cache]
+        for t, v in zip(missing, encode_e5(missing) if missing else [], strict=True):
+            cache[hashlib.sha1(t.encode()).hexdigest()] = v
+        return np.stack([cache[k] for k in keys])
+
+    return encode
+
+
+def groups(rows: list[dict[str, str]]) -> np.ndarray:
+    """Connected components over numeric article ids (translations share the digits)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    ids = [[re.sub(r"\D", "", i) for i in r["pair_id"].split("_")] for r in rows]
+    for a, b in ids:
+        parent[find(a)] = find(b)
+    names = {root: n for n, root in enumerate(sorted({find(a) for a, _ in ids}))}
+    return np.array([names[find(a)] for a, _ in ids])
+
+
+def feature_matrix(rows, use_e5: bool, reuse: bool) -> tuple[np.ndarray, tuple[str, ...]]:
+    cached = ROOT / "bench" / "out" / f"features.{'e5' if use_e5 else 'use'}.npz"
+    if reuse and cached.exists():
+        data = np.load(cached)
+        return data["x"], tuple(str(n) for n in data["names"])
+    x, names = compute_features(rows, use_e5)
+    np.savez(cached, x=x, names=np.array(names))
+    return x, names
+
+
+def compute_features(rows, use_e5: bool) -> tuple[np.ndarray, tuple[str, ...]]:
+    texts = [r["text1"] for r in rows] + [r["text2"] for r in rows]
+    langs = [r["lang1"] for r in rows] + [r["lang2"] for r in rows]
+    e5 = None
+    if use_e5:
+        cache = dict(np.load(E5_CACHE)) if E5_CACHE.exists() else {}
+        e5 = cached_e5(cache)
+    t0 = time.perf_counter()
+    profs = F.profiles(texts, langs, encode_use, e5)
+    print(f"profiles: {len(texts)} texts in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    if use_e5:
+        np.savez(E5_CACHE, **cache)
+    names = F.USE_FEATURES + (F.E5_FEATURES if use_e5 else ())
+    n = len(rows)
+    feats = [F.pair_features(profs[i], profs[n + i]) for i in range(n)]
+    return np.array([[f[k] for k in names] for f in feats], dtype=np.float64), names
+
+
+def fit(x: np.ndarray, y: np.ndarray):
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    return GradientBoostingRegressor(random_state=0, **TREES).fit(x, y)
+
+
+def cross_validate(x, y, g) -> np.ndarray:
+    from sklearn.model_selection import GroupKFold
+
+    pred = np.zeros_like(y)
+    for train, test in GroupKFold(n_splits=5).split(x, y, g):
+        pred[test] = np.clip(fit(x[train], y[train]).predict(x[test]), 1, 4)
+    return pred
+
+
+def report(label: str, rows, y, pred) -> dict:
+    out = {"pearson": pearson(pred, y), "auc": auc_same_story(pred, y), "by_language": {}}
+    bylang = defaultdict(list)
+    for i, r in enumerate(rows):
+        bylang[f"{r['lang1']}-{r['lang2']}"].append(i)
+    print(f"\n{label}: pearson {out['pearson']:.3f}  same-story AUC {out['auc']:.3f}")
+    for lp, idx in sorted(bylang.items(), key=lambda kv: -len(kv[1])):
+        r = pearson(pred[idx], y[idx])
+        out["by_language"][lp] = {"n": len(idx), "pearson": r}
+        print(f"  {lp:6s} n={len(idx):4d}  r={r:.3f}")
+    return out
+
+
+def export(model, names, variant: str, cv: dict, n: int) -> Path:
+    path = model_path(variant)
+    trees = [t[0].tree_ for t in model.estimators_]
+    doc = {
+        "method": f"stories.similarity.{variant}.v1",
+        "features": list(names),
+        "base": float(model.init_.constant_[0][0]),
+        "learning_rate": float(model.learning_rate),
+        "max_depth": int(max(t.max_depth for t in trees)),
+        "trees": [
+            {
+                "feature": t.feature.tolist(),
+                "threshold": [round(v, 6) for v in t.threshold.tolist()],
+                "left": t.children_left.tolist(),
+                "right": t.children_right.tolist(),
+                "value": [round(v, 6) for v in t.value[:, 0, 0].tolist()],
+            }
+            for t in trees
+        ],
+        "trained_on": f"SemEval-2022 Task 8 dev pairs ({n}), target Overall",
+        "training": {"script": "bench/train_similarity.py", **TREES},
+        "cross_validation": cv,
+    }
+    path.write_text(json.dumps(doc, separators=(",", ":")) + "\n")
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pairs", type=Path, default=PAIRS)
+    ap.add_argument("--no-e5", action="store_true")
+    ap.add_argument("--write", action="store_true", help="write the shipped model JSON")
+    ap.add_argument("--reuse", action="store_true", help="reuse bench/out/features.*.npz")
+    args = ap.parse_args()
+    rows = list(csv.DictReader(args.pairs.open(encoding="utf-8")))
+    y = np.array([float(r["Overall"]) for r in rows])
+    g = groups(rows)
+    x, names = feature_matrix(rows, use_e5=not args.no_e5, reuse=args.reuse)
+    for variant, cols in (("use", F.USE_FEATURES), ("e5", names)):
+        if variant == "e5" and args.no_e5:
+            continue
+        idx = [names.index(c) for c in cols]
+        for c in idx:
+            print(f"  {names[c]:20s} alone r={pearson(x[:, c], y):+.3f}")
+        cv = report(f"{variant}: 5-fold grouped CV", rows, y, cross_validate(x[:, idx], y, g))
+        model = fit(x[:, idx], y)
+        insample = np.clip(model.predict(x[:, idx]), 1, 4)
+        report(f"{variant}: in-sample (trained on all pairs; optimistic)", rows, y, insample)
+        if args.write:
+            path = export(model, tuple(cols), variant, cv, len(rows))
+            shipped = TreeModel.load(variant).predict(x[:, idx])
+            assert np.allclose(shipped, insample, atol=1e-4), "exported trees disagree"
+            print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Web speed: server time of the story page for a 50-article story, and of the stories list
+over 100,000 stories in SQLite, against what a user would otherwise do in the same run
+(build the CLI's ``show --json`` dict; load every story and slice the page out).
+
+    .venv/bin/python bench/web_speed.py [--stories 100000] [--articles 50] [--repeat 20]
+
+Server time is measured in-process (httpx.ASGITransport): the app's whole request handling,
+template rendering included, without a network. Targets: story page < 300 ms, list < 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from storyline.model import Article, Credits, Story
+from storyline.store import open_store
+from storyline.web.app import create_app
+
+WORDS = (
+    "Präsident Regierung Kreml Machthaber Gespräche Weltraumbahnhof berichtete Agentur zufolge "
+    "Besuch Russland Nordkorea Waffen Treffen Zug Interesse Raketentechnik sagte Mittwoch Stadt "
+    "Grenze Kilometer Forum militärische Themen Beziehungen Länder zwei erste Delegation Minister"
+).split()
+SOURCES = [f"Outlet {k}" for k in range(40)]
+T0 = datetime(2023, 9, 13, tzinfo=UTC)
+
+
+def sentence(rng: random.Random) -> str:
+    return " ".join(rng.choices(WORDS, k=rng.randint(8, 18))).capitalize() + "."
+
+
+def story_articles(n: int, rng: random.Random) -> list[Article]:
+    """``n`` reports of one event: 10 wire sentences shared by all, 20 of their own."""
+    wire = [sentence(rng) for _ in range(10)]
+    articles = []
+    for k in range(n):
+        own = [sentence(rng) for _ in range(20)]
+        lines = [" ".join(wire[i : i + 2] + own[2 * i : 2 * i + 4]) for i in range(0, 10, 2)]
+        text = "\n".join(lines)
+        articles.append(Article(id=f"art{k:03d}", source=SOURCES[k % 40], raw=text, text=text,
+                                title=f"Report {k}", language="de",
+                                published=T0 + timedelta(minutes=7 * k),
+                                credits=Credits(agencies=("dpa",))))  # fmt: skip
+    return articles
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> float:
+    """Median wall time of ``fn`` in milliseconds (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times)
+
+
+def get(app: Any, url: str) -> Callable[[], None]:
+    transport = httpx.ASGITransport(app=app)
+    loop = asyncio.new_event_loop()
+    client = httpx.AsyncClient(transport=transport, base_url="http://bench")
+
+    def call() -> None:
+        r = loop.run_until_complete(client.get(url))
+        assert r.status_code == 200, (url, r.status_code, r.text[:200])
+
+    return call
+
+
+def bench_story(folder: Path, n: int, repeat: int) -> list[tuple[str, float, str]]:
+    from storyline.compare.align import compare
+    from storyline.export import story_dict
+    from storyline.pipeline import story_report
+
+    store = open_store(folder / "story.db")
+    articles = story_articles(n, random.Random(1))
+    story = Story("big", tuple(a.id for a in articles), "A 50-article story")
+    store.add_articles(articles)
+    store.put_stories([(story, compare(story, articles))])
+    app = create_app(store)
+    cli = timed(lambda: story_dict(story_report(store, "big")), repeat)
+    rows = [(f"story page HTML, {n} articles", timed(get(app, "/stories/big"), repeat), "300")]
+    rows.append((f"story API JSON, {n} articles", timed(get(app, "/api/stories/big"), repeat), ""))
+    rows.append(("  vs CLI show --json dict (no sentences)", cli, ""))
+    store.close()
+    return rows
+
+
+def fill_stories(store: Any, n: int) -> None:
+    """``n`` one-article stories, inserted through the store API in batches; ``mark<k>``
+    (k < 1000) occurs in every thousandth text, a selective search word."""
+    rng = random.Random(2)
+    for start in range(0, n, 5000):
+        batch = [_one(k, rng) for k in range(start, min(n, start + 5000))]
+        store.add_articles(batch)
+        for a in batch:
+            store.put_story(Story(f"s{a.id}", (a.id,), a.title))
+
+
+def _one(k: int, rng: random.Random) -> Article:
+    text = " ".join(sentence(rng) for _ in range(3)) + f" Kennung mark{k % 1000}."
+    return Article(id=f"{k:07d}", source=rng.choice(SOURCES), raw=text, text=text,
+                   title=f"Story {k}: {sentence(rng)[:40]}", language=rng.choice(["de", "en"]),
+                   published=T0 - timedelta(minutes=k))  # fmt: skip
+
+
+def bench_list(folder: Path, n: int, repeat: int) -> list[tuple[str, float, str]]:
+    store = open_store(folder / "list.db")
+    start = time.perf_counter()
+    fill_stories(store, n)
+    print(f"(filled {n:,} stories in {time.perf_counter() - start:.0f} s)")
+    app = create_app(store)
+    rows = []
+    for label, url in [
+        ("stories page 1 HTML", "/"),
+        ("stories page 1 API", "/api/stories"),
+        (f"stories page at offset {n // 2:,}", f"/?offset={n // 2}"),
+        ("stories filtered by outlet", "/?source=Outlet+7"),
+        ("stories filtered by date", "/?since=2023-09-01&until=2023-09-10"),
+        ("search, rare word (FTS5)", "/?q=mark42"),
+        ("search, two words in most texts (FTS5)", "/?q=Kreml+Minister"),
+    ]:
+        rows.append((f"{label}, {n:,} stories", timed(get(app, url), repeat), "100"))
+    whole = timed(lambda: store.stories()[:50], max(1, repeat // 10))
+    rows.append(("  vs load all stories, slice 50", whole, ""))
+    store.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stories", type=int, default=100_000)
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = bench_story(Path(tmp), args.articles, args.repeat)
+        rows += bench_list(Path(tmp), args.stories, args.repeat)
+    print(f"{'request':<58} {'median ms':>10} {'target ms':>10}")
+    for label, ms, target in rows:
+        print(f"{label:<58} {ms:>10.1f} {target:>10}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,272 @@
+"""Credits: agency credit lines, photo credits and the sources a body cites, kept apart.
+
+Generic rules over the agency table in :mod:`storyline.text.agencies`; no outlet's strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from storyline.model import Credits
+from storyline.text.agencies import NEWS, Agency, canonical_agency, find_agency, mention_pattern
+from storyline.text.segment import sentence_spans
+
+METHOD = "clean.credits.v1"
+__all__ = [
+    "METHOD",
+    "canonical_agency",
+    "merge_credits",
+    "parse_agency_credit",
+    "parse_photo_credit",
+    "quoted_sources",
+    "split_leading_credit",
+    "split_trailing_credit",
+]
+
+#: Longest string still taken for a credit line.
+MAX_CREDIT_CHARS = 100
+MAX_PHOTO_CHARS = 160
+
+_AGENCY_LABEL = re.compile(
+    r"^(?:(?:quellen?|sources?|agenturen|agentur|credit)\s*:\s*"
+    r"|(?:mit|with)\s+(?:agentur)?material\s+(?:von|der|des|aus|from|by)\s+(?:(?:den|der|the)\s+)?"
+    r"(?:(?:nachrichten)?agentur(?:en)?\s+|news\s+agenc(?:y|ies)\s+)?"
+    r"|(?:additional\s+)?(?:material|reporting)\s+(?:von|from|by)\s+)",
+    re.IGNORECASE,
+)
+_DASH_PREFIX = re.compile(r"^[-–—]\s*")
+_TOKEN_SPLIT = re.compile(r"\s*(?:/|,|;|\+|&|\bund\b|\band\b)\s*")
+_DESK = re.compile(r"^(?:[a-zäöü]{1,5}|[A-ZÄÖÜ]{1,4})\.?$")
+_PAREN_TAIL = re.compile(rf"\s*[(\[]([^()\[\]]{{1,{MAX_CREDIT_CHARS}}})[)\]]\s*$")
+_DATELINE = re.compile(r"^([A-ZÄÖÜ][\w.'’ /-]{1,40}?)\s*(\([^()]{1,60}\))\s*[-–—:]\s+(?=\S)")
+
+_PHOTO_LABEL = re.compile(
+    r"^[(\[]?\s*(?:(?:foto|fotos|bild|bilder|bildquelle|fotoquelle|photo|photos|image|images|"
+    r"picture|pictures|quelle|source|credit|credits|copyright|fotograf|photograph|titelbild|"
+    r"symbolbild|archivbild|archivfoto|grafik|illustration|video)\s*(?::|©)|©|\(c\)|copyright\b)"
+    r"\s*(.+?)\s*[)\]]?$",
+    re.IGNORECASE,
+)
+_PHOTO_SPLIT = re.compile(r"\s*(?:/|,|;|\||&|\bvia\b|\bund\b|\band\b|\s[-–—]\s)\s*", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d\d\s*")
+_LABEL_FREE = re.compile(r"^[(\[]?\s*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+_WEAK_LABEL = re.compile(r"^[(\[]?\s*(?:quelle|source|credit)", re.IGNORECASE)
+_LETTER_WORD = re.compile(r"\w*[^\W\d_]\w*")
+_FOOTER = re.compile(
+    r"rechte vorbehalten|rights reserved|droits réservés|impressum|datenschutz|powered by|"
+    r"designed by|privacy",
+    re.IGNORECASE,
+)
+
+_REPORT = (
+    r"berichte|meldete|meldet|meldung|zufolge|\blaut\b|teilte|mitteilte|zitiert|berufung|"
+    r"gegenüber|nach angaben|sagte|erklärte|schrieb|verbreitete|"
+    r"according to|\btold\b|report|\bsaid\b|\bcited?\b|citing|quoted|\bsays\b|\bwrote\b"
+)
+_REPORT_CUE = re.compile(_REPORT, re.IGNORECASE)
+_CUE = re.compile(_REPORT + r"|agentur|zeitung|sender|agency|wire|newspaper|broadcaster", re.I)
+_OUTLET_NOUN = (
+    r"(?:Tages|Wochen|Wirtschafts|Sonntags|Boulevard|Regional)?[Zz]eitung|[Nn]achrichtenagentur|"
+    r"Staatsagentur|Agentur|(?:Fernseh|Radio|Staats|Nachrichten)?[Ss]ender|Staatsfernsehen|"
+    r"(?:Nachrichten)?[Mm]agazin|Wochenmagazin|Blatt|(?:Nachrichten|Online)?[Pp]ortal|"
+    r"newspaper|daily|broadcaster|news agency|agency|network|magazine|outlet|channel|tabloid|"
+    r"weekly|station"
+)
+_QUOTED_NAME = r"[«„“\"‚‹‘']([A-ZÄÖÜ0-9][^«»„“”\"‹›‘’\n]{1,59})[»“”\"‘’›']"
+_CAP_WORD = r"[A-ZÄÖÜ][\w&.'’\-]*"
+_PLAIN_NAME = rf"({_CAP_WORD}(?:\s+(?:{_CAP_WORD}|of|de|du|di|la|el)){{0,4}})"
+_OUTLET = re.compile(rf"\b(?:{_OUTLET_NOUN})\s*,?\s+(?:{_QUOTED_NAME}|{_PLAIN_NAME})")
+_AGENCY_NEXT = re.compile(r"^\W{0,3}(?:news\s+)?agen(?:cy|tur)\b", re.IGNORECASE)
+_AGENCY_PREV = re.compile(r"agen(?:tur|cy)\W{0,3}$", re.IGNORECASE)
+_NOT_NAMES = frozenset(
+    "Ende Anfang Mitte Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag Januar "
+    "Februar März April Mai Juni Juli August September Oktober November Dezember Jahr Jahren "
+    "Woche Wochen Tag Tagen Monday Tuesday Wednesday Thursday Friday Saturday Sunday In On "
+    "It He She They We Er Sie Es Am Im Auf Nach Zeit".split()
+)
+
+
+def _uniq(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(x for x in items if x))
+
+
+def merge_credits(*cs: Credits) -> Credits:
+    """Order-preserving, de-duplicated union of every field of ``cs``."""
+    fields = ("agencies", "desk", "photo", "photo_agencies", "quoted_sources", "lines")
+    return Credits(**{f: _uniq(x for c in cs for x in getattr(c, f)) for f in fields})
+
+
+def _agency_body(s: str) -> str:
+    body = s.strip().rstrip(".")
+    if body[:1] in "([" and body[-1:] in ")]":
+        body = body[1:-1].strip()
+    body = _DASH_PREFIX.sub("", body)
+    return _AGENCY_LABEL.sub("", body, count=1).strip()
+
+
+def _classify(tokens: list[str], bare: bool) -> tuple[list[str], list[str]] | None:
+    agencies: list[Agency] = []
+    desk: list[str] = []
+    for token in tokens:
+        agency = find_agency(token)
+        if agency:
+            agencies.append(agency)
+        elif _DESK.match(token):
+            desk.append(token.rstrip("."))
+        else:
+            return None
+    if not any(a.kind == NEWS and not (bare and a.strict) for a in agencies):
+        return None
+    return [a.name for a in agencies], desk
+
+
+def parse_agency_credit(s: str) -> Credits | None:
+    """Credits of an agency credit string ("(sda/reuters/mdl)", "Mit Material von dpa"), or None.
+
+    Every slash/comma/"und"-separated token must be a known agency or short desk initials,
+    and at least one must be a news agency; so a sentence that mentions an agency is no credit.
+    A bare word that is also a common word ("Mehr") is no credit on its own.
+    """
+    if not s or len(s) > MAX_CREDIT_CHARS:
+        return None
+    body = _agency_body(s)
+    tokens = [t for t in _TOKEN_SPLIT.split(body) if t]
+    bare = len(tokens) == 1 and body == s.strip().rstrip(".… ").strip()
+    found = _classify(tokens, bare) if tokens else None
+    if found is None:
+        return None
+    return Credits(agencies=_uniq(found[0]), desk=_uniq(found[1]), lines=(s.strip(),))
+
+
+def _last_sentence(paragraph: str) -> tuple[str, str] | None:
+    spans = sentence_spans(paragraph, None)
+    if len(spans) < 2:
+        return None
+    start, end = spans[-1]
+    return paragraph[:start], paragraph[start:end]
+
+
+def split_trailing_credit(paragraph: str) -> tuple[str, Credits | None]:
+    """Cut an agency credit off the end of ``paragraph``: ``(rest stripped, credits or None)``.
+
+    Handles a paragraph that is only a credit, a trailing "(dpa/red)" and a last sentence
+    such as "Mit Material von dpa und AFP.".
+    """
+    whole = parse_agency_credit(paragraph.strip())
+    if whole:
+        return "", whole
+    tail = _PAREN_TAIL.search(paragraph)
+    if tail and (found := parse_agency_credit(tail.group(0).strip())):
+        return paragraph[: tail.start()].strip(), found
+    if not mention_pattern().search(paragraph[-160:]):  # no agency near the end: no credit
+        return paragraph.strip(), None
+    last = _last_sentence(paragraph)
+    if last and (found := parse_agency_credit(last[1])):
+        return last[0].strip(), found
+    return paragraph.strip(), None
+
+
+def split_leading_credit(paragraph: str) -> tuple[str, Credits | None]:
+    """Cut a dateline credit such as "Moskau (dpa) - " off the start of ``paragraph``."""
+    m = _DATELINE.match(paragraph.lstrip())
+    found = parse_agency_credit(m.group(2)) if m else None
+    if not m or not found:
+        return paragraph.strip(), None
+    return paragraph.lstrip()[m.end() :].strip(), found
+
+
+def _photo_agencies(credit: str) -> tuple[str, ...]:
+    tokens = (_YEAR.sub("", t) for t in _PHOTO_SPLIT.split(credit))
+    return _uniq(canonical_agency(t) or "" for t in tokens if t)
+
+
+def parse_photo_credit(line: str) -> Credits | None:
+    """Credits of a photo credit line ("Foto: X/AP/dpa", "© dpa", "Bild: Keystone"), or None.
+
+    ``photo`` is the credit after the label, ``photo_agencies`` the agencies named as whole
+    slash-separated parts. A "Quelle:/Source:" line naming a news agency is an agency credit;
+    site footers ("© 2023 Verlag. Alle Rechte vorbehalten") and bare "©" lines naming no
+    agency and no photographer/agency pair are no photo credits.
+    """
+    text = line.strip()
+    m = _PHOTO_LABEL.match(text) if 0 < len(text) <= MAX_PHOTO_CHARS else None
+    if not m or len(m.group(1).split()) > 12:
+        return None
+    credit = m.group(1).strip()
+    agencies = _photo_agencies(credit)
+    if _FOOTER.search(text) or _LABEL_FREE.match(text) or _WEAK_LABEL.match(text):
+        if parse_agency_credit(text) or (not agencies and "/" not in credit):
+            return None
+    if len(_LETTER_WORD.findall(credit)) > 8 and not agencies and "/" not in credit:
+        return None
+    return Credits(photo=(credit,), photo_agencies=agencies, lines=(text,))
+
+
+def _credit_free_lines(text: str) -> Iterable[str]:
+    """Lines that may cite a source (a cue word), without photo or trailing agency credits."""
+    for line in text.split("\n"):
+        if _CUE.search(line) and parse_photo_credit(line) is None:
+            body, _ = split_trailing_credit(line)
+            if body:
+                yield body
+
+
+def _mention_ok(agency: Agency, found: str, before: str, after: str) -> bool:
+    if agency.kind != NEWS or (found.islower() and not agency.name.islower()):
+        return False
+    if len(found) <= 3 and found.isalpha() and not agency.name.islower() and not found.isupper():
+        return False
+    if agency.strict:
+        return bool(_AGENCY_PREV.search(before) or _AGENCY_NEXT.match(after))
+    return True
+
+
+def _agency_mentions(sentence: str) -> list[tuple[int, str]]:
+    out = []
+    for m in mention_pattern().finditer(sentence):
+        agency = find_agency(m.group(0))
+        before, after = sentence[max(0, m.start() - 30) : m.start()], sentence[m.end() :]
+        if agency and _mention_ok(agency, m.group(0), before, after):
+            out.append((m.start(), agency.name))
+    return out
+
+
+def _outlet_name(m: re.Match[str]) -> str:
+    if m.group(1):
+        return m.group(1).strip(" .,;:")
+    words = m.group(2).strip(" .,;:").split()
+    while words and words[-1] in _NOT_NAMES | {"of", "de", "du", "di", "la", "el"}:
+        words.pop()
+    name = " ".join(words) if words and words[0] not in _NOT_NAMES else ""
+    return name if len(name) > 2 else ""
+
+
+def _outlet_mentions(sentence: str) -> list[tuple[int, str]]:
+    out = []
+    for m in _OUTLET.finditer(sentence):
+        name = _outlet_name(m)
+        if name:
+            out.append((m.start(), canonical_agency(name) or name))
+    return out
+
+
+def quoted_sources(text: str, language: str | None = "de") -> tuple[str, ...]:
+    """Agencies and outlets the body cites ("wie die Nachrichtenagentur Tass berichtete").
+
+    A known news agency counts in a sentence with a reporting cue ("berichtete", "laut",
+    "according to", "told", "Agentur"); in a sentence with a reporting verb, a capitalised or
+    quoted name right after a word such as "Zeitung", "Sender" or "newspaper" counts too.
+    Credit lines are skipped.
+    """
+    found: list[str] = []
+    for line in _credit_free_lines(text):
+        if not (mention_pattern().search(line) or _OUTLET.search(line)):
+            continue
+        for start, end in sentence_spans(line, language):
+            sentence = line[start:end]
+            hits = _outlet_mentions(sentence) if _REPORT_CUE.search(sentence) else []
+            if _CUE.search(sentence):
+                hits += _agency_mentions(sentence)
+            found.extend(name for _, name in sorted(hits))
+    return _uniq(found)

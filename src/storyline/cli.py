@@ -1,0 +1,208 @@
+"""The ``storyline`` command: each command parses, calls one library function, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+FORMATS = click.Choice(["auto", "text", "html", "jsonl", "csv"])
+DB_HELP = "SQLite database file (created if missing)."
+MAX_BYTES = click.option(
+    "--max-bytes", type=int, default=None, help="Largest input file to read [default: 20 MB]."
+)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _emit_json(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _open(db: str):
+    from storyline.store import open_store
+
+    return open_store(db)
+
+
+def _fail_if_nothing(done: int, failures: list) -> None:
+    if done == 0 and failures:
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="storyline")
+def main() -> None:
+    """storyline: news reports from many outlets in, compared stories out.
+
+    Quick look at two reports:  storyline compare examples/*.txt
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON form.")
+@click.option("--source", help="Outlet name for every input (default: inferred).")
+@click.option("--format", "fmt", type=FORMATS, default="auto", show_default=True)
+@MAX_BYTES
+def compare(
+    paths: tuple[str, ...], as_json: bool, source: str | None, fmt: str, max_bytes: int | None
+) -> None:
+    """Ingest PATHS in memory, group them into stories and compare each story."""
+    from storyline.pipeline import analysed, compare_paths
+
+    reports, failures = compare_paths(paths, source=source, format=fmt, max_bytes=max_bytes)
+    reports = [analysed(r) for r in reports]
+    if as_json:
+        from storyline.export import stories_dict
+
+        _emit_json(stories_dict(reports, failures))
+    else:
+        from storyline.terminal import print_analysis, print_failures, print_story
+
+        console = _console()
+        print_failures(console, failures)
+        for report in reports:
+            print_story(console, report)
+            print_analysis(console, report)
+    _fail_if_nothing(len(reports), failures)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+@click.option("--source", help="Outlet name for every input (default: inferred).")
+@click.option("--format", "fmt", type=FORMATS, default="auto", show_default=True)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@MAX_BYTES
+def ingest(
+    paths: tuple[str, ...],
+    db: str,
+    source: str | None,
+    fmt: str,
+    quiet: bool,
+    max_bytes: int | None,
+) -> None:
+    """Read, clean and store PATHS (files, folders, globs); update stories."""
+    from rich.progress import Progress
+
+    from storyline.pipeline import ingest as run_ingest
+    from storyline.terminal import print_ingest
+
+    console = _console()
+    with _open(db) as store, Progress(console=console, disable=quiet, transient=True) as bar:
+        task = bar.add_task("ingesting", total=None)
+        tick = lambda _: bar.advance(task)  # noqa: E731
+        report = run_ingest(
+            store, paths, source=source, format=fmt, max_bytes=max_bytes, progress=tick
+        )
+    print_ingest(console, report)
+    _fail_if_nothing(len(report.ingested) + len(report.duplicates), list(report.failures))
+
+
+@main.command()
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stories(db: str, as_json: bool) -> None:
+    """List the stored stories, newest first."""
+    from storyline.export import story_summary
+
+    with _open(db) as store:
+        rows = [story_summary(s, store.articles(s.articles)) for s in store.stories()]
+    if as_json:
+        _emit_json({"stories": rows})
+        return
+    from rich.table import Table
+
+    table = Table("id", "size", "title", "sources", "languages", "published")
+    for r in rows:
+        span = " .. ".join(x for x in (r["first_published"], r["last_published"]) if x)
+        table.add_row(r["id"], str(r["size"]), r["title"] or "", ", ".join(r["sources"]),
+                      ", ".join(r["languages"]), span, markup=False)  # fmt: skip
+    _console().print(table)
+
+
+@main.command()
+@click.argument("story_id")
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON form.")
+def show(story_id: str, db: str, as_json: bool) -> None:
+    """Show one stored story with its comparison."""
+    from storyline.errors import NotFound
+    from storyline.pipeline import analysed, story_report
+
+    with _open(db) as store:
+        try:
+            report = analysed(story_report(store, story_id))
+        except NotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        from storyline.export import stories_dict
+
+        _emit_json(stories_dict([report]))
+    else:
+        from storyline.terminal import print_analysis, print_story
+
+        print_story(_console(), report)
+        print_analysis(_console(), report)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=FORMATS, default="auto", show_default=True)
+@click.option("--source", help="Outlet name for every input (default: inferred).")
+@click.option("--jsonl", is_flag=True, help="One JSON line per input instead of text.")
+@MAX_BYTES
+def clean(
+    paths: tuple[str, ...], fmt: str, source: str | None, jsonl: bool, max_bytes: int | None
+) -> None:
+    """Clean PATHS and print the cleaned text (or JSON lines) with what was removed."""
+    from storyline.export import clean_dict
+    from storyline.model import Failure
+    from storyline.pipeline import prepare
+
+    console = _console()
+    done, failures = 0, []
+    for item in prepare(paths, source=source, format=fmt, max_bytes=max_bytes):
+        if isinstance(item, Failure):
+            failures.append(item)
+            click.echo(f"error: {item.input}: {item.reason}", err=True)
+            continue
+        done += 1
+        if jsonl:
+            click.echo(json.dumps(clean_dict(item), ensure_ascii=False))
+        else:
+            from storyline.terminal import print_clean
+
+            print_clean(console, item)
+    _fail_if_nothing(done, failures)
+
+
+@main.command()
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+def serve(db: str, host: str, port: int) -> None:
+    """Serve the web UI and the REST API over the database at DB."""
+    from storyline.errors import MissingDependency
+
+    try:
+        import uvicorn
+
+        from storyline.web import create_app
+    except (ImportError, MissingDependency) as exc:
+        msg = f"the web UI needs its extra: pip install 'storyline[web]' ({exc})"
+        raise click.ClickException(msg) from exc
+    with _open(db) as store:
+        click.echo(f"storyline: open http://{host}:{port}/ (API docs: /api/docs); Ctrl-C stops")
+        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

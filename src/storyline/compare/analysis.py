@@ -1,0 +1,218 @@
+"""``analyse``: everything the compare stage finds in one story beyond sentence alignment,
+and ``analysis_to_dict``, its stable JSON form (documented in docs/compare.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from storyline.compare.align import sentences
+from storyline.compare.blindspot import blindspots, facts, timeline
+from storyline.compare.chain import chain, paths
+from storyline.compare.claims import Statement, quote_conflicts, statement_conflicts
+from storyline.compare.entities import Recogniser, RuleRecogniser
+from storyline.compare.mentions import article_mentions, merge, name_key
+from storyline.compare.numbers import quantities_of
+from storyline.compare.quotes import find_quotes, group_quotes
+from storyline.errors import InputError
+from storyline.model import (
+    UNIQUE,
+    Analysis,
+    Article,
+    Comparison,
+    Conflict,
+    Entity,
+    Member,
+    Quantity,
+    Story,
+)
+
+METHOD = "compare.analyse.v1"
+SCHEMA = 1
+_Key = tuple[str, int]
+
+
+def _check(story: Story, articles: Sequence[Article], comparison: Comparison) -> None:
+    if comparison.story != story.id:
+        raise InputError(
+            story.id, f"comparison is of story {comparison.story!r}; compare this story first"
+        )
+    ids = {a.id for a in articles}
+    stray = sorted({m.article for g in comparison.alignments for m in g.members} - ids)
+    if stray:
+        raise InputError(
+            story.id, f"comparison names articles {stray} not passed; pass all its articles"
+        )
+
+
+class _Story:
+    """Per-story working state: sentences, mentions, entity names."""
+
+    def __init__(self, articles: Sequence[Article], recogniser: Recogniser) -> None:
+        self.articles = list(articles)
+        self.sents = {a.id: sentences(a) for a in articles}
+        self.mentions = {a.id: article_mentions(a, recogniser, self.sents[a.id]) for a in articles}
+        self.entities = merge([m for ms in self.mentions.values() for m in ms], self.sents)
+        self.names = {
+            (m.article, m.start, m.end): (e.name, e.key) for e in self.entities for m in e.mentions
+        }
+
+    def keys_in(self, article: str, sentence: int, kind: str | None = None) -> list[str]:
+        return [
+            self.names[(m.article, m.start, m.end)][1]
+            for m in self.mentions[article]
+            if m.sentence == sentence
+            and (kind is None or m.kind == kind)
+            and (m.article, m.start, m.end) in self.names
+        ]
+
+    def quantities(self) -> list[Quantity]:
+        out = []
+        for a in self.articles:
+            for q in quantities_of(self.sents[a.id], a.language):
+                subject = next(iter(self.keys_in(a.id, q.sentence)), "")
+                out.append(dataclasses.replace(q, subject=subject))
+        return out
+
+    def quotes(self) -> list:
+        out = []
+        for a in self.articles:
+            names = {(s, e): v for (art, s, e), v in self.names.items() if art == a.id}
+            out += find_quotes(a.text, self.sents[a.id], self.mentions[a.id], names)
+        return out
+
+    def statements(self, quantities: Iterable[Quantity]) -> dict[_Key, Statement]:
+        by_sentence: dict[_Key, list[Quantity]] = defaultdict(list)
+        for q in quantities:
+            by_sentence[(q.article, q.sentence)].append(q)
+        lang = {a.id: a.language for a in self.articles}
+        out = {}
+        for a in self.articles:
+            for s in self.sents[a.id]:
+                k = (a.id, s.index)
+                people = frozenset(self.keys_in(a.id, s.index, "PER"))
+                ents = frozenset(self.keys_in(a.id, s.index))
+                out[k] = Statement(
+                    Member(a.id, s.index, s.text), tuple(by_sentence[k]), people, lang[a.id], ents
+                )
+        return out
+
+
+def _aligned_pairs(comparison: Comparison) -> set[tuple[_Key, _Key]]:
+    out = set()
+    for g in comparison.alignments:
+        if g.kind == UNIQUE:
+            continue
+        ms = [(m.article, m.sentence) for m in g.members]
+        out |= {(x, y) for x in ms for y in ms if x[0] < y[0]}
+    return out
+
+
+def _anchored_pairs(quantities: Sequence[Quantity]) -> set[tuple[_Key, _Key]]:
+    """Sentences of different articles measuring from the same anchor."""
+    by_anchor: dict[str, list[_Key]] = defaultdict(list)
+    for q in quantities:
+        if q.anchor:
+            by_anchor[name_key(q.anchor)].append((q.article, q.sentence))
+    return {(x, y) for ks in by_anchor.values() for x in ks for y in ks if x[0] < y[0]}
+
+
+def _conflicts(st: _Story, comparison: Comparison, quantities, groups) -> tuple[Conflict, ...]:  # noqa: ANN001
+    statements = st.statements(quantities)
+    aligned = _aligned_pairs(comparison)
+    out: dict[tuple, Conflict] = {}
+    for x, y in sorted(aligned | _anchored_pairs(quantities)):
+        if x in statements and y in statements:
+            for c in statement_conflicts(
+                statements[x], statements[y], aligned=(x, y) in aligned, key=name_key
+            ):
+                out.setdefault((x, y, c.reason, c.values), c)
+    for c in quote_conflicts(groups):
+        out.setdefault(
+            ((c.a.article, c.a.sentence), (c.b.article, c.b.sentence), c.reason, c.values), c
+        )
+    return tuple(out.values())
+
+
+def analyse(
+    story: Story,
+    articles: Sequence[Article],
+    comparison: Comparison,
+    *,
+    recogniser: Recogniser | None = None,
+) -> Analysis:
+    """Entities, quantities, quotes, conflicts, attribution chain, facts with their
+    blindspots, and the timeline of one story (``comparison`` from ``compare.align.compare``).
+    """
+    _check(story, articles, comparison)
+    st = _Story(articles, recogniser or RuleRecogniser())
+    quantities = st.quantities()
+    quotes = st.quotes()
+    groups = group_quotes(quotes)
+    fs = facts(articles, comparison)
+    return Analysis(
+        story=story.id,
+        entities=st.entities,
+        quantities=tuple(quantities),
+        quotes=tuple(quotes),
+        quote_groups=groups,
+        conflicts=_conflicts(st, comparison, quantities, groups),
+        chain=chain(articles, comparison),
+        facts=fs,
+        blindspots=blindspots(articles, fs),
+        timeline=timeline(articles, fs),
+        method=METHOD,
+    )
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _entity_dict(e: Entity) -> dict[str, Any]:
+    per_article: dict[str, int] = defaultdict(int)
+    for m in e.mentions:
+        per_article[m.article] += 1
+    return {
+        "key": e.key,
+        "name": e.name,
+        "kind": e.kind,
+        "aliases": list(e.aliases),
+        "articles": dict(sorted(per_article.items())),
+        "mentions": _plain(e.mentions),
+    }
+
+
+def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
+    """The analysis as JSON-ready dicts and lists; the shape is in docs/compare.md."""
+    return {
+        "schema": SCHEMA,
+        "method": analysis.method,
+        "story": analysis.story,
+        "entities": [_entity_dict(e) for e in analysis.entities],
+        "quantities": _plain(analysis.quantities),
+        "quotes": _plain(analysis.quotes),
+        "quote_groups": _plain(analysis.quote_groups),
+        "conflicts": _plain(analysis.conflicts),
+        "chain": _plain(analysis.chain),
+        "chain_paths": paths(analysis.chain),
+        "facts": _plain(analysis.facts),
+        "blindspots": _plain(analysis.blindspots),
+        "timeline": _plain(analysis.timeline),
+    }
+
+
+__all__ = ["METHOD", "SCHEMA", "analyse", "analysis_to_dict"]

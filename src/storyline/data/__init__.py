@@ -1,0 +1,1 @@
+"""Shipped data files (the residue classifier weights)."""

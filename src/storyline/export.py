@@ -1,0 +1,118 @@
+"""The stable JSON form of stories, shared by the CLI's ``--json`` and the REST API.
+
+Documented in docs/cli.md. Fields may be added; the documented ones stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from storyline.model import UNIQUE, Alignment, Article, Failure, Story
+from storyline.pipeline import StoryReport
+from storyline.store.codec import credits_to_dict, residue_to_dict
+
+
+def article_dict(article: Article, *, full: bool = False) -> dict[str, Any]:
+    """An article as JSON; ``full`` adds raw text and removed residue."""
+    out: dict[str, Any] = {
+        "id": article.id,
+        "source": article.source,
+        "title": article.title,
+        "kicker": article.kicker,
+        "teaser": article.teaser,
+        "author": article.author,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "language": article.language,
+        "text": article.text,
+        "captions": list(article.captions),
+        "credits": credits_to_dict(article.credits),
+    }
+    if full:
+        out["raw"] = article.raw
+        out["removed"] = [residue_to_dict(r) for r in article.removed]
+        out["path"] = article.path
+        out["format"] = article.format
+    return out
+
+
+def alignment_dict(alignment: Alignment) -> dict[str, Any]:
+    members = [
+        {"article": m.article, "sentence": m.text, "index": m.sentence} for m in alignment.members
+    ]
+    return {"kind": alignment.kind, "members": members, "score": round(alignment.score, 4)}
+
+
+def story_summary(story: Story, articles: Iterable[Article]) -> dict[str, Any]:
+    """The short form of a story, as listed by ``storyline stories``."""
+    arts = list(articles)
+    dates = sorted(a.published.isoformat() for a in arts if a.published)
+    return {
+        "id": story.id,
+        "title": story.title,
+        "size": len(story.articles),
+        "sources": sorted({a.source for a in arts}),
+        "languages": sorted({a.language for a in arts if a.language}),
+        "agencies": sorted({ag for a in arts for ag in a.credits.agencies}),
+        "first_published": dates[0] if dates else None,
+        "last_published": dates[-1] if dates else None,
+        "articles": [a.id for a in arts],
+    }
+
+
+def story_dict(report: StoryReport) -> dict[str, Any]:
+    """The full JSON form of one compared story."""
+    groups = report.comparison.alignments
+    out = story_summary(report.story, report.articles)
+    out["articles"] = [article_dict(a) for a in report.articles]
+    out["alignments"] = [alignment_dict(g) for g in groups if g.kind != UNIQUE]
+    out["unique"] = {a.id: [] for a in report.articles}
+    for g in groups:
+        if g.kind == UNIQUE:
+            out["unique"].setdefault(g.members[0].article, []).append(g.members[0].text)
+    out["shares"] = {s.article: _share_dict(s) for s in report.comparison.shares}
+    out["method"] = {"story": report.story.method, "comparison": report.comparison.method}
+    if report.analysis is not None:
+        from storyline.compare.analysis import analysis_to_dict
+
+        out["analysis"] = analysis_to_dict(report.analysis)
+    for key, value in report.extras.items():
+        out[key] = value
+    return out
+
+
+def _share_dict(share: Any) -> dict[str, Any]:
+    kinds = ("verbatim", "near_verbatim", "paraphrase", "unique")
+    return {"sentences": share.sentences, **{k: round(getattr(share, k), 4) for k in kinds}}
+
+
+def failure_dict(failure: Failure) -> dict[str, str]:
+    return {"input": failure.input, "reason": failure.reason}
+
+
+def stories_dict(
+    reports: Iterable[StoryReport], failures: Iterable[Failure] = ()
+) -> dict[str, Any]:
+    """The top-level JSON object of ``compare`` and ``show``."""
+    return {
+        "stories": [story_dict(r) for r in reports],
+        "failures": [failure_dict(f) for f in failures],
+    }
+
+
+def clean_dict(article: Article) -> dict[str, Any]:
+    """One line of ``storyline clean --jsonl``."""
+    return {
+        "path": article.path,
+        "id": article.id,
+        "source": article.source,
+        "title": article.title,
+        "kicker": article.kicker,
+        "teaser": article.teaser,
+        "text": article.text,
+        "language": article.language,
+        "captions": list(article.captions),
+        "credits": credits_to_dict(article.credits),
+        "removed": [residue_to_dict(r) for r in article.removed],
+    }

@@ -1,0 +1,45 @@
+"""Building an :class:`~storyline.model.Article` from what a reader found."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from storyline.ingest.outlet import pick_outlet
+from storyline.model import Article
+from storyline.text.normalize import nfc, normalize_newlines
+
+
+def article_id(raw: str) -> str:
+    """Stable content hash: the first 16 hex digits of SHA-256 of ``raw`` in NFC (UTF-8)."""
+    return hashlib.sha256(nfc(raw).encode("utf-8")).hexdigest()[:16]
+
+
+def normalize(text: str) -> str:
+    """NFC and ``\\n`` line ends; nothing else (cleaning is :mod:`storyline.clean`'s job)."""
+    return normalize_newlines(nfc(text))
+
+
+def make_article(
+    raw: str,
+    text: str,
+    *,
+    name: str,
+    format: str,
+    source: str | None,
+    ingested: datetime,
+    meta_source: str | None = None,
+    **meta: object,
+) -> Article:
+    """An Article whose ``id`` depends on ``raw`` only; ``meta`` fills title, url, ... ."""
+    body = normalize(text)
+    return Article(
+        id=article_id(raw),
+        source=pick_outlet(source, meta_source, body, name),
+        raw=raw,
+        text=body,
+        path=name,
+        format=format,
+        ingested=ingested,
+        **meta,  # type: ignore[arg-type]
+    )

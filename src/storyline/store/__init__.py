@@ -1,0 +1,26 @@
+"""storyline.store: where articles, stories and comparisons live.
+
+``open_store(None)`` gives an in-memory store; ``open_store("x.db")`` a SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+
+from storyline.store.base import Store
+from storyline.store.memory import MemoryStore
+
+__all__ = ["MemoryStore", "Store", "open_store"]
+
+
+def open_store(path: str | os.PathLike[str] | None = None) -> Store:
+    """An in-memory store for None or ":memory:", else the SQLite store at ``path``.
+
+    Parent folders are created. Raises StoreError naming the path when it is not a storyline
+    database or cannot be opened.
+    """
+    if path is None or os.fspath(path) == ":memory:":
+        return MemoryStore()
+    from storyline.store.sqlite import SQLiteStore
+
+    return SQLiteStore(path)

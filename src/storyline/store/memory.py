@@ -1,0 +1,224 @@
+"""In-memory store: the reference backend for tests and one-shot commands."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from storyline.errors import StoreError
+from storyline.model import Article, Comparison, Story
+from storyline.store import terms
+from storyline.store.checks import (
+    Filters,
+    article_row,
+    check_page,
+    check_pair,
+    check_pairs,
+    missing_article,
+)
+
+
+class MemoryStore:
+    """Articles, stories and comparisons in dicts. Same contract as :class:`SQLiteStore`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._articles: dict[str, Article] = {}
+        self._words: dict[str, frozenset[str]] = {}
+        self._keys: dict[str, str] = {}
+        self._stories: dict[str, Story] = {}
+        self._comparisons: dict[str, Comparison] = {}
+        self._latest: dict[str, str] = {}
+        self._order: list[Story] | None = None
+        self._closed = False
+
+    def __enter__(self) -> MemoryStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._closed = True
+
+    # articles
+
+    def add_articles(self, articles: Iterable[Article]) -> list[bool]:
+        with self._lock:
+            self._check_open()
+            staged: dict[str, tuple[Article, dict[str, Any]]] = {}
+            added = [self._stage(article, staged) for article in articles]
+            for article_id, (article, row) in staged.items():
+                self._articles[article_id] = article
+                self._keys[article_id] = row["time_key"]
+                self._words[article_id] = frozenset(_words(article))
+            return added
+
+    def _stage(self, article: Article, staged: dict[str, tuple[Article, dict[str, Any]]]) -> bool:
+        row = article_row(article)
+        if article.id in self._articles or article.id in staged:
+            return False
+        staged[article.id] = (article, row)
+        return True
+
+    def article(self, article_id: str) -> Article | None:
+        self._check_open()
+        return self._articles.get(article_id)
+
+    def articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
+        self._check_open()
+        if ids is None:
+            yield from list(self._articles.values())
+            return
+        for article_id in ids:
+            if article_id in self._articles:
+                yield self._articles[article_id]
+
+    def count_articles(self) -> int:
+        self._check_open()
+        return len(self._articles)
+
+    # stories
+
+    def put_stories(self, stories: Iterable[tuple[Story, Comparison | None]]) -> None:
+        with self._lock:
+            self._check_open()
+            pairs = check_pairs(stories)
+            for story, _ in pairs:
+                self._check_articles(story)
+            self._stories, self._comparisons, self._latest = {}, {}, {}
+            self._order = None
+            for story, comparison in pairs:
+                self._put(story, comparison)
+
+    def put_story(self, story: Story, comparison: Comparison | None = None) -> None:
+        """Insert or replace one story and its comparison (None removes a stored one)."""
+        with self._lock:
+            self._check_open()
+            check_pair(story, comparison)
+            self._check_articles(story)
+            self._put(story, comparison)
+
+    def delete_story(self, story_id: str) -> bool:
+        """Remove one story and its comparison; False if it was not stored."""
+        with self._lock:
+            self._check_open()
+            found = self._stories.pop(story_id, None) is not None
+            self._comparisons.pop(story_id, None)
+            self._latest.pop(story_id, None)
+            self._order = None
+            return found
+
+    def _check_articles(self, story: Story) -> None:
+        for article_id in story.articles:
+            if article_id not in self._articles:
+                raise missing_article(story, article_id)
+
+    def _put(self, story: Story, comparison: Comparison | None) -> None:
+        self._stories[story.id] = story
+        self._comparisons.pop(story.id, None)
+        if comparison is not None:
+            self._comparisons[story.id] = comparison
+        self._latest[story.id] = max((self._keys[a] for a in story.articles), default="")
+        self._order = None
+
+    def story(self, story_id: str) -> Story | None:
+        self._check_open()
+        return self._stories.get(story_id)
+
+    def comparison(self, story_id: str) -> Comparison | None:
+        self._check_open()
+        return self._comparisons.get(story_id)
+
+    def stories(self) -> list[Story]:
+        return self.stories_page(limit=None)
+
+    def stories_page(
+        self,
+        *,
+        limit: int | None = 50,
+        offset: int = 0,
+        source: str | None = None,
+        language: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Story]:
+        """Stories newest first (by their latest article's time), filtered, one page."""
+        kept = self._filtered(Filters(source, language, since, until))
+        return _page(kept, limit, offset)
+
+    def count_stories(
+        self,
+        *,
+        source: str | None = None,
+        language: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int:
+        return len(self._filtered(Filters(source, language, since, until)))
+
+    def stories_of(self, article_id: str) -> list[Story]:
+        """Stories that contain the article, newest first."""
+        return [s for s in self._ordered() if article_id in s.articles]
+
+    def search(
+        self, query: str, *, limit: int | None = 50, offset: int = 0, **filters: Any
+    ) -> list[Story]:
+        """Stories with an article whose title or text contains every word of the query."""
+        return _page(self._found(query, Filters(**filters)), limit, offset)
+
+    def count_search(self, query: str, **filters: Any) -> int:
+        return len(self._found(query, Filters(**filters)))
+
+    def _found(self, query: str, filters: Filters) -> list[Story]:
+        wanted = terms.parse_query(query)
+        if not wanted:
+            return []
+        hits = {a for a, words in self._words.items() if terms.matches(wanted, words)}
+        return [s for s in self._filtered(filters) if hits.intersection(s.articles)]
+
+    def _filtered(self, filters: Filters) -> list[Story]:
+        if filters == Filters():
+            return self._ordered()
+        since, until = filters.keys()
+        return [s for s in self._ordered() if self._keep(s, filters, since, until)]
+
+    def _keep(self, story: Story, f: Filters, since: str | None, until: str | None) -> bool:
+        latest = self._latest[story.id]
+        if since is not None and not latest >= since:
+            return False
+        if until is not None and not ("" < latest < until):
+            return False
+        return self._has(story, "source", f.source) and self._has(story, "language", f.language)
+
+    def _has(self, story: Story, field: str, value: str | None) -> bool:
+        if value is None:
+            return True
+        return any(getattr(self._articles[a], field) == value for a in story.articles)
+
+    def _ordered(self) -> list[Story]:
+        """All stories newest first; cached until the next story write."""
+        self._check_open()
+        with self._lock:
+            if self._order is None:
+                order = sorted(self._stories.values(), key=lambda s: s.id)
+                order.sort(key=lambda s: self._latest[s.id], reverse=True)
+                self._order = order
+            return self._order
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("the in-memory store is closed; open a new one with open_store()")
+
+
+def _words(article: Article) -> list[str]:
+    return terms.words(f"{article.title or ''}\n{article.text}")
+
+
+def _page(stories: list[Story], limit: int | None, offset: int) -> list[Story]:
+    check_page(limit, offset)
+    if limit is None:
+        return stories[offset:]
+    return stories[offset : offset + limit]

@@ -1,0 +1,114 @@
+"""Schema migrations for the SQLite store, in the style of sqlite-utils ``Migrations``.
+
+:data:`MIGRATIONS` is an ordered list of named functions. Each runs once per database, inside
+the same transaction as the row recording it in ``_migrations(name, applied)``. To change the
+schema, append a new function with :func:`migration`; never edit or reorder applied ones.
+Use ``conn.execute`` per statement (``executescript`` would commit half-way).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from storyline.errors import StoreError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+#: (name, function) in the order they are applied.
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    """Register a migration under a unique name, after every existing one."""
+
+    def register(fn: Migration) -> Migration:
+        if any(name == known for known, _ in MIGRATIONS):
+            raise ValueError(f"migration {name!r} is already registered; pick a new name")
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations recorded in this database, in the order applied."""
+    rows = conn.execute("SELECT name FROM _migrations ORDER BY rowid").fetchall()
+    return [row[0] for row in rows]
+
+
+def apply(conn: sqlite3.Connection) -> list[str]:
+    """Apply every pending migration, each in its own transaction; return the names applied.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``).
+    """
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT)")
+    done = set(applied(conn))
+    _refuse_unknown(done)
+    pending = [(name, fn) for name, fn in MIGRATIONS if name not in done]
+    for name, fn in pending:
+        _apply_one(conn, name, fn)
+    return [name for name, _ in pending]
+
+
+def _apply_one(conn: sqlite3.Connection, name: str, fn: Migration) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        fn(conn)
+        now = datetime.now(UTC).isoformat()
+        conn.execute("INSERT INTO _migrations (name, applied) VALUES (?, ?)", (name, now))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _refuse_unknown(done: set[str]) -> None:
+    unknown = done - {name for name, _ in MIGRATIONS}
+    if unknown:
+        raise StoreError(
+            f"the database has migrations this storyline does not know ({', '.join(sorted(unknown))}); "
+            "it was written by a newer version: upgrade storyline"
+        )
+
+
+def _run(conn: sqlite3.Connection, *statements: str) -> None:
+    for statement in statements:
+        conn.execute(statement)
+
+
+@migration("0001_articles")
+def _articles(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """CREATE TABLE articles (
+            id TEXT PRIMARY KEY, source TEXT NOT NULL, raw TEXT NOT NULL, text TEXT NOT NULL,
+            title TEXT, kicker TEXT, teaser TEXT, author TEXT, url TEXT, published TEXT,
+            language TEXT, credits TEXT NOT NULL, removed TEXT NOT NULL, captions TEXT NOT NULL,
+            path TEXT, format TEXT NOT NULL, ingested TEXT,
+            time_key TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX articles_source ON articles (source)",
+        "CREATE INDEX articles_language ON articles (language)",
+        "CREATE VIRTUAL TABLE articles_fts USING fts5 (words, tokenize = 'ascii')",
+    )
+
+
+@migration("0002_stories")
+def _stories(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """CREATE TABLE stories (
+            id TEXT PRIMARY KEY, title TEXT, method TEXT NOT NULL,
+            latest TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, updated TEXT NOT NULL)""",
+        "CREATE INDEX stories_latest ON stories (latest DESC, id)",
+        """CREATE TABLE story_articles (
+            story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+            article_id TEXT NOT NULL REFERENCES articles (id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (story_id, position))""",
+        "CREATE INDEX story_articles_article ON story_articles (article_id, story_id)",
+        """CREATE TABLE comparisons (
+            story_id TEXT PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+            method TEXT NOT NULL, alignments TEXT NOT NULL, shares TEXT NOT NULL)""",
+    )

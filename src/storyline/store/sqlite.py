@@ -1,0 +1,374 @@
+"""SQLite store (stdlib sqlite3): WAL, foreign keys, one writer, migrations in a table.
+
+One connection, shared by threads (``check_same_thread=False``) and guarded by a lock, so a
+web server thread can use it. Every write call is one ``BEGIN IMMEDIATE`` transaction: an
+exception rolls the whole call back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import StoreError
+from storyline.model import Article, Comparison, Story
+from storyline.store import codec, migrations, terms
+from storyline.store.checks import (
+    Filters,
+    article_row,
+    check_page,
+    check_pair,
+    check_pairs,
+    encode_comparison,
+    missing_article,
+)
+
+_CHUNK = 500
+_ARTICLE_COLUMNS = (*Article.__slots__, "time_key")
+_INSERT_ARTICLE = (
+    f"INSERT OR IGNORE INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _ARTICLE_COLUMNS)})"
+)
+_LATEST = (
+    "UPDATE stories SET latest = (SELECT COALESCE(MAX(a.time_key), '') FROM story_articles sa "
+    "JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = stories.id)"
+)
+
+
+class SQLiteStore:
+    """Articles, stories and comparisons in one SQLite file."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+        self._lock = threading.RLock()
+        self._conn = _connect(self.path)
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self._open_conn()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._open_conn().execute(sql, params).fetchall()
+
+    def _open_conn(self) -> sqlite3.Connection:
+        try:
+            self._conn.execute("SELECT 1")
+        except sqlite3.ProgrammingError:
+            raise StoreError(f"the store {self.path} is closed; open it again") from None
+        return self._conn
+
+    # articles
+
+    def add_articles(self, articles: Iterable[Article]) -> list[bool]:
+        with self._write() as conn:
+            return [self._add(conn, article) for article in articles]
+
+    def _add(self, conn: sqlite3.Connection, article: Article) -> bool:
+        row = article_row(article)
+        cursor = conn.execute(_INSERT_ARTICLE, row)
+        if cursor.rowcount == 0:
+            return False
+        words = " ".join(terms.words(f"{article.title or ''}\n{article.text}"))
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, words) VALUES (?, ?)", (cursor.lastrowid, words)
+        )
+        return True
+
+    def article(self, article_id: str) -> Article | None:
+        rows = self._read("SELECT * FROM articles WHERE id = ?", (article_id,))
+        return codec.article_from_row(rows[0]) if rows else None
+
+    def articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
+        if ids is None:
+            yield from self._all_articles()
+            return
+        wanted = list(ids)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            rows = self._read(f"SELECT * FROM articles WHERE id IN ({_marks(chunk)})", chunk)
+            found = {row["id"]: row for row in rows}
+            yield from (codec.article_from_row(found[i]) for i in chunk if i in found)
+
+    def _all_articles(self) -> Iterator[Article]:
+        last = 0
+        while rows := self._read(
+            "SELECT rowid, * FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, _CHUNK)
+        ):
+            yield from (codec.article_from_row(row) for row in rows)
+            last = rows[-1]["rowid"]
+
+    def count_articles(self) -> int:
+        return int(self._read("SELECT COUNT(*) FROM articles")[0][0])
+
+    # stories
+
+    def put_stories(self, stories: Iterable[tuple[Story, Comparison | None]]) -> None:
+        pairs = check_pairs(stories)
+        with self._write() as conn:
+            created = dict(conn.execute("SELECT id, created FROM stories").fetchall())
+            for table in ("comparisons", "story_articles", "stories"):
+                conn.execute(f"DELETE FROM {table}")
+            now = _now()
+            for story, comparison in pairs:
+                self._insert(conn, story, comparison, created.get(story.id, now), now)
+            conn.execute(_LATEST)
+
+    def put_story(self, story: Story, comparison: Comparison | None = None) -> None:
+        """Insert or replace one story and its comparison (None removes a stored one)."""
+        check_pair(story, comparison)
+        with self._write() as conn:
+            old = conn.execute("SELECT created FROM stories WHERE id = ?", (story.id,)).fetchone()
+            self._delete(conn, story.id)
+            now = _now()
+            self._insert(conn, story, comparison, old[0] if old else now, now)
+            conn.execute(_LATEST + " WHERE id = ?", (story.id,))
+
+    def delete_story(self, story_id: str) -> bool:
+        """Remove one story and its comparison; False if it was not stored."""
+        with self._write() as conn:
+            return self._delete(conn, story_id)
+
+    def _delete(self, conn: sqlite3.Connection, story_id: str) -> bool:
+        conn.execute("DELETE FROM comparisons WHERE story_id = ?", (story_id,))
+        conn.execute("DELETE FROM story_articles WHERE story_id = ?", (story_id,))
+        return conn.execute("DELETE FROM stories WHERE id = ?", (story_id,)).rowcount > 0
+
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        story: Story,
+        comparison: Comparison | None,
+        created: str,
+        now: str,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO stories (id, title, method, created, updated) VALUES (?, ?, ?, ?, ?)",
+            (story.id, story.title, story.method, created, now),
+        )
+        self._link(conn, story)
+        if comparison is not None:
+            alignments, shares = encode_comparison(comparison)
+            conn.execute(
+                "INSERT INTO comparisons (story_id, method, alignments, shares) VALUES (?, ?, ?, ?)",
+                (story.id, comparison.method, alignments, shares),
+            )
+
+    def _link(self, conn: sqlite3.Connection, story: Story) -> None:
+        rows = [(story.id, a, i) for i, a in enumerate(story.articles)]
+        try:
+            conn.executemany(
+                "INSERT INTO story_articles (story_id, article_id, position) VALUES (?, ?, ?)", rows
+            )
+        except sqlite3.IntegrityError:
+            known = conn.execute(
+                f"SELECT id FROM articles WHERE id IN ({_marks(story.articles)})", story.articles
+            ).fetchall()
+            missing = set(story.articles) - {r[0] for r in known}
+            raise missing_article(story, sorted(missing)[0]) from None
+
+    def story(self, story_id: str) -> Story | None:
+        found = self._stories("WHERE s.id = ?", (story_id,))
+        return found[0] if found else None
+
+    def comparison(self, story_id: str) -> Comparison | None:
+        rows = self._read("SELECT * FROM comparisons WHERE story_id = ?", (story_id,))
+        if not rows:
+            return None
+        row = rows[0]
+        return codec.comparison_from_dict(
+            {
+                "story": row["story_id"],
+                "method": row["method"],
+                "alignments": _loads(row["alignments"]),
+                "shares": _loads(row["shares"]),
+            }
+        )
+
+    def stories(self) -> list[Story]:
+        return self.stories_page(limit=None)
+
+    def stories_page(
+        self,
+        *,
+        limit: int | None = 50,
+        offset: int = 0,
+        source: str | None = None,
+        language: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Story]:
+        """Stories newest first (by their latest article's time), filtered, one page."""
+        where, params = _where(Filters(source, language, since, until))
+        return self._stories(where, params, limit, offset)
+
+    def count_stories(
+        self,
+        *,
+        source: str | None = None,
+        language: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int:
+        where, params = _where(Filters(source, language, since, until))
+        return int(self._read(f"SELECT COUNT(*) FROM stories s {where}", params)[0][0])
+
+    def stories_of(self, article_id: str) -> list[Story]:
+        """Stories that contain the article, newest first."""
+        where = "WHERE s.id IN (SELECT story_id FROM story_articles WHERE article_id = ?)"
+        return self._stories(where, (article_id,))
+
+    def search(
+        self, query: str, *, limit: int | None = 50, offset: int = 0, **filters: Any
+    ) -> list[Story]:
+        """Stories with an article whose title or text contains every word of the query."""
+        check_page(limit, offset)
+        found = _search_where(query, Filters(**filters))
+        return self._stories(*found, limit, offset) if found else []
+
+    def count_search(self, query: str, **filters: Any) -> int:
+        found = _search_where(query, Filters(**filters))
+        if not found:
+            return 0
+        return int(self._read(f"SELECT COUNT(*) FROM stories s {found[0]}", found[1])[0][0])
+
+    def _stories(
+        self, where: str, params: Sequence[Any], limit: int | None = None, offset: int = 0
+    ) -> list[Story]:
+        check_page(limit, offset)
+        sql = f"SELECT s.id, s.title, s.method FROM stories s {where} "
+        sql += "ORDER BY s.latest DESC, s.id LIMIT ? OFFSET ?"
+        with self._lock:
+            heads = self._read(sql, (*params, -1 if limit is None else limit, offset))
+            links = self._links([h["id"] for h in heads], whole=limit is None and not where)
+        return [
+            Story(h["id"], tuple(links.get(h["id"], ())), h["title"], h["method"]) for h in heads
+        ]
+
+    def _links(self, ids: list[str], whole: bool) -> dict[str, list[str]]:
+        sql = "SELECT story_id, article_id FROM story_articles"
+        order = " ORDER BY story_id, position"
+        if whole:
+            rows = self._read(sql + order)
+        else:
+            rows = []
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                rows += self._read(f"{sql} WHERE story_id IN ({_marks(chunk)}){order}", chunk)
+        links: dict[str, list[str]] = {}
+        for story_id, article_id in rows:
+            links.setdefault(story_id, []).append(article_id)
+        return links
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    try:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    except (OSError, sqlite3.Error) as e:
+        raise StoreError(f"{path} is not a storyline database: {e}; pass another --db path") from e
+    try:
+        _prepare(conn, path)
+    except BaseException as e:
+        conn.close()
+        if isinstance(e, sqlite3.Error):
+            raise StoreError(
+                f"{path} is not a storyline database: {e}; pass another --db path"
+            ) from e
+        raise
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection, path: str) -> None:
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and "_migrations" not in tables:
+        raise StoreError(
+            f"{path} is not a storyline database: it holds other tables "
+            f"({', '.join(sorted(tables)[:5])}); pass another --db path"
+        )
+    migrations.apply(conn)
+
+
+def _where(filters: Filters) -> tuple[str, list[Any]]:
+    clauses, params = _filter_clauses(filters)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _filter_clauses(filters: Filters) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for field in ("source", "language"):
+        value = getattr(filters, field)
+        if value is not None:
+            clauses.append(
+                "s.id IN (SELECT sa.story_id FROM articles a JOIN story_articles sa "
+                f"ON sa.article_id = a.id WHERE a.{field} = ?)"
+            )
+            params.append(value)
+    since, until = filters.keys()
+    if since is not None:
+        clauses.append("s.latest >= ?")
+        params.append(since)
+    if until is not None:
+        clauses.append("s.latest != '' AND s.latest < ?")
+        params.append(until)
+    return clauses, params
+
+
+def _search_where(query: str, filters: Filters) -> tuple[str, list[Any]] | None:
+    wanted = terms.parse_query(query)
+    if not wanted:
+        return None
+    clauses, params = _filter_clauses(filters)
+    clauses.insert(
+        0,
+        "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+        "WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))",
+    )
+    return "WHERE " + " AND ".join(clauses), [terms.fts_query(wanted), *params]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()

@@ -1,0 +1,221 @@
+"""Per-article profiles and the pair features the similarity model combines.
+
+A :class:`Profile` is computed once per article (sentences, lemmas, entity-like tokens,
+numbers, shingles, embeddings) and reused for every pair the article takes part in, both by
+:mod:`storyline.stories.similarity` and by the streaming assigner.
+
+Feature names are fixed and versioned with the model that uses them (see ``FEATURES``).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from storyline.text.normalize import words
+from storyline.text.segment import split_sentences
+
+#: An encoder: texts in, one L2-normalised float32 row per text out.
+Encoder = Callable[[list[str]], np.ndarray]
+
+#: Features that need only the multilingual USE encoder (cheap, always available).
+USE_FEATURES = (
+    "use_cos",
+    "use_lead_cos",
+    "use_align_mean",
+    "use_align_max",
+    "use_align_top3",
+    "use_align_share70",
+    "lemma_jaccard",
+    "lemma_containment",
+    "entity_jaccard",
+    "entity_containment",
+    "number_jaccard",
+    "shingle_jaccard",
+    "length_ratio",
+    "same_language",
+)
+#: Extra features from multilingual-e5-small (optional, slower).
+E5_FEATURES = ("e5_cos", "e5_lead_cos")
+
+#: Sentences per article that take part in alignment (the lead carries the story).
+MAX_SENTENCES = 24
+#: Characters of the lead (title and first sentence) embedded on their own.
+LEAD_CHARS = 300
+
+_CAPITALISED = re.compile(r"(?<![\w'])[^\W\d_][\w'’-]*", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the similarity features need of one article; ``use``/``e5`` rows are unit length."""
+
+    language: str | None
+    chars: int
+    lemmas: frozenset[str]
+    entities: frozenset[str]
+    numbers: frozenset[str]
+    shingles: frozenset[int]
+    use: np.ndarray  # (512,) whole text
+    use_lead: np.ndarray  # (512,) lead
+    use_sentences: np.ndarray  # (k, 512)
+    e5: np.ndarray | None = None  # (384,)
+    e5_lead: np.ndarray | None = None
+
+
+@cache
+def _lemmatizer(language: str) -> Callable[[str], str] | None:
+    import simplemma
+
+    try:
+        simplemma.lemmatize("test", lang=language)
+    except (ValueError, KeyError):
+        return None
+    return lambda w: simplemma.lemmatize(w, lang=language)
+
+
+def lemmas(text: str, language: str | None) -> frozenset[str]:
+    """Content lemmas of ``text`` (tokens of 3+ characters; CJK text as character bigrams)."""
+    tokens = words(text)
+    if language in ("zh", "ja"):
+        joined = "".join(tokens)
+        return frozenset(joined[i : i + 2] for i in range(len(joined) - 1))
+    lemma = _lemmatizer(language) if language else None
+    if lemma is not None:
+        tokens = [lemma(t).casefold() for t in tokens]
+    return frozenset(t for t in tokens if len(t) >= 3 and not t.isdigit())
+
+
+def entities(sentences: Sequence[str]) -> frozenset[str]:
+    """Capitalised tokens that do not open a sentence, casefolded (names, places, bodies)."""
+    found: set[str] = set()
+    for sentence in sentences:
+        for i, match in enumerate(_CAPITALISED.finditer(sentence)):
+            token = match.group()
+            if i > 0 and token[0].isupper() and len(token) >= 2:
+                found.add(token.casefold().rstrip("'’-"))
+    return frozenset(found)
+
+
+def numbers(text: str) -> frozenset[str]:
+    """Number tokens with separators removed ("1.500" and "1,500" both give "1500")."""
+    return frozenset(re.sub(r"\D", "", n) for n in _NUMBER.findall(text))
+
+
+def shingles(text: str, n: int = 4) -> frozenset[int]:
+    """Hashes of word ``n``-grams of the match form (shared passages)."""
+    toks = words(text)
+    grams = (" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1))
+    return frozenset(zlib.crc32(g.encode()) for g in grams)
+
+
+def lead(text: str, sentences: Sequence[str]) -> str:
+    """The title and first sentence (at most :data:`LEAD_CHARS` characters)."""
+    head = " ".join(sentences[:2]) if sentences else text
+    return head[:LEAD_CHARS]
+
+
+def _segments(text: str, language: str | None) -> list[str]:
+    found = [s for s in split_sentences(text, language) if len(s) >= 2]
+    return found[:MAX_SENTENCES] or [text]
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float32)
+    norm = np.linalg.norm(rows, axis=-1, keepdims=True)
+    return rows / np.maximum(norm, 1e-12)
+
+
+def profiles(
+    texts: Sequence[str],
+    languages: Sequence[str | None],
+    use: Encoder,
+    e5: Encoder | None = None,
+) -> list[Profile]:
+    """Profiles of ``texts``; all sentences of all texts are encoded in one batch."""
+    texts = [" ".join(t.split()) or "-" for t in texts]
+    segs = [_segments(t, lang) for t, lang in zip(texts, languages, strict=True)]
+    leads = [lead(t, s) for t, s in zip(texts, segs, strict=True)]
+    flat = [s for group in segs for s in group]
+    vecs = _unit(use(list(texts) + leads + flat))
+    n = len(texts)
+    e5_vecs = _unit(e5(list(texts) + leads)) if e5 is not None else None
+    out, at = [], 2 * n
+    for i, (text, lang, group) in enumerate(zip(texts, languages, segs, strict=True)):
+        sent = vecs[at : at + len(group)]
+        at += len(group)
+        out.append(_profile(text, lang, group, vecs[i], vecs[n + i], sent, e5_vecs, i, n))
+    return out
+
+
+def _profile(
+    text: str,
+    lang: str | None,
+    sentences: list[str],
+    use: np.ndarray,
+    use_lead: np.ndarray,
+    sent: np.ndarray,
+    e5_vecs: np.ndarray | None,
+    i: int,
+    n: int,
+) -> Profile:
+    return Profile(
+        language=lang,
+        chars=len(text),
+        lemmas=lemmas(text, lang),
+        entities=entities(sentences),
+        numbers=numbers(text),
+        shingles=shingles(text),
+        use=use,
+        use_lead=use_lead,
+        use_sentences=sent,
+        e5=None if e5_vecs is None else e5_vecs[i],
+        e5_lead=None if e5_vecs is None else e5_vecs[n + i],
+    )
+
+
+def _jaccard(a: frozenset[Any], b: frozenset[Any]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _containment(a: frozenset[Any], b: frozenset[Any]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _alignment(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, float]:
+    sims = a @ b.T
+    best = np.concatenate([sims.max(axis=1), sims.max(axis=0)])
+    top = np.sort(best)[::-1][:3]
+    return float(best.mean()), float(best.max()), float(top.mean()), float((best >= 0.7).mean())
+
+
+def pair_features(a: Profile, b: Profile) -> dict[str, float]:
+    """All features of one pair, by name (E5 features only when both profiles have them)."""
+    align = _alignment(a.use_sentences, b.use_sentences)
+    feats = {
+        "use_cos": float(a.use @ b.use),
+        "use_lead_cos": float(a.use_lead @ b.use_lead),
+        "use_align_mean": align[0],
+        "use_align_max": align[1],
+        "use_align_top3": align[2],
+        "use_align_share70": align[3],
+        "lemma_jaccard": _jaccard(a.lemmas, b.lemmas),
+        "lemma_containment": _containment(a.lemmas, b.lemmas),
+        "entity_jaccard": _jaccard(a.entities, b.entities),
+        "entity_containment": _containment(a.entities, b.entities),
+        "number_jaccard": _jaccard(a.numbers, b.numbers),
+        "shingle_jaccard": _jaccard(a.shingles, b.shingles),
+        "length_ratio": min(a.chars, b.chars) / max(a.chars, b.chars, 1),
+        "same_language": float(a.language is not None and a.language == b.language),
+    }
+    if a.e5 is not None and b.e5 is not None and a.e5_lead is not None and b.e5_lead is not None:
+        feats["e5_cos"] = float(a.e5 @ b.e5)
+        feats["e5_lead_cos"] = float(a.e5_lead @ b.e5_lead)
+    return feats

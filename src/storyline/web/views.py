@@ -1,0 +1,293 @@
+"""Views: each builds one dict, which the app renders as an HTML page or returns as JSON.
+
+The JSON shapes extend those of :mod:`storyline.export` (the CLI's ``--json``): the same
+field names, plus page data (``sentences``, ``timeline``, pagination). See docs/api.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from storyline import export
+from storyline.errors import NotFound, StorylineError
+from storyline.model import UNIQUE, Alignment, Article, Story
+from storyline.store.base import Store
+
+#: Largest page size a client may ask for.
+MAX_LIMIT = 200
+#: The name a JSON request body gets in failures ("request body:2" is its second article).
+BODY_NAME = "request body"
+
+
+class BadRequest(StorylineError):
+    """A request parameter or body could not be understood (HTTP 400)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryQuery:
+    """What the stories list shows: an optional search, filters and one page."""
+
+    q: str | None = None
+    source: str | None = None
+    language: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 50
+    offset: int = 0
+
+    def filters(self) -> dict[str, Any]:
+        return {"source": self.source, "language": self.language, "since": self.since,
+                "until": self.until}  # fmt: skip
+
+
+def parse_day(name: str, value: str | None) -> datetime | None:
+    """A ``YYYY-MM-DD`` (or ISO datetime) query value as a UTC datetime; '' and None -> None."""
+    if value is None or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise BadRequest(f"{name}={value!r} is not a date; use YYYY-MM-DD") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def page_dict(total: int, limit: int, offset: int) -> dict[str, Any]:
+    """Pagination fields shared by every list: total, limit, offset and the next/prev offsets."""
+    nxt = offset + limit if offset + limit < total else None
+    prev = max(0, offset - limit) if offset > 0 else None
+    return {"total": total, "limit": limit, "offset": offset, "next": nxt, "prev": prev}
+
+
+# ------------------------------------------------------------------ stories
+
+
+def stories_view(store: Store, query: StoryQuery) -> dict[str, Any]:
+    """One page of stories, newest first, searched and filtered."""
+    q = (query.q or "").strip()
+    page = {"limit": query.limit, "offset": query.offset, **query.filters()}
+    if q:
+        stories = store.search(q, **page)
+        total = store.count_search(q, **query.filters())
+    else:
+        stories = store.stories_page(**page)
+        total = store.count_stories(**query.filters())
+    out = {"stories": summaries(store, stories), **page_dict(total, query.limit, query.offset)}
+    out["query"] = _query_dict(query)
+    return out
+
+
+def _query_dict(query: StoryQuery) -> dict[str, Any]:
+    data = asdict(query)
+    for key in ("since", "until"):
+        data[key] = data[key].date().isoformat() if data[key] else None
+    return data
+
+
+def summaries(store: Store, stories: Sequence[Story]) -> list[dict[str, Any]]:
+    """``export.story_summary`` of each story, loading all their articles in one call."""
+    ids = list(dict.fromkeys(i for s in stories for i in s.articles))
+    by_id = {a.id: a for a in store.articles(ids)}
+    return [export.story_summary(s, [by_id[i] for i in s.articles if i in by_id]) for s in stories]
+
+
+# ------------------------------------------------------------------ one story
+
+
+def story_view(store: Store, story_id: str) -> dict[str, Any]:
+    """One story: ``export.story_dict`` plus each article's sentences and a timeline."""
+    from storyline.pipeline import story_report
+
+    report = story_report(store, story_id)
+    out = export.story_dict(report)
+    out["sentences"] = sentence_columns(report.articles, report.comparison.alignments)
+    out["timeline"] = timeline(report.articles)
+    return out
+
+
+def sentence_columns(
+    articles: Sequence[Article], alignments: Sequence[Alignment]
+) -> dict[str, list[dict[str, Any]]]:
+    """Per article id, its sentences with ``kind``, ``group`` ("g3" is the fourth non-unique
+    alignment, ``alignments[3]`` in the JSON; None for a sentence no other article shares)
+    and ``paragraph`` (it starts a new one)."""
+    where: dict[tuple[str, int], tuple[str | None, str]] = {}
+    texts: dict[str, dict[int, str]] = {}
+    shared = 0
+    for g in alignments:
+        group = None if g.kind == UNIQUE else f"g{shared}"
+        shared += group is not None
+        for m in g.members:
+            where[(m.article, m.sentence)] = (group, g.kind)
+            texts.setdefault(m.article, {})[m.sentence] = m.text
+    return {a.id: _column(a, texts.get(a.id, {}), where) for a in articles}
+
+
+def _column(
+    article: Article, known: dict[int, str], where: dict[tuple[str, int], tuple[str | None, str]]
+) -> list[dict[str, Any]]:
+    rows, end = [], 0
+    for index, text, start, stop in _spans(article, known):
+        group, kind = where.get((article.id, index), (None, UNIQUE))
+        rows.append({"index": index, "text": text, "kind": kind, "group": group,
+                     "paragraph": "\n" in article.text[end:start]})  # fmt: skip
+        end = stop
+    return rows
+
+
+def _spans(article: Article, known: dict[int, str]) -> list[tuple[int, str, int, int]]:
+    """(index, text, start, end) of each sentence: from the comparison's members when they
+    cover the text (segmenting is the slow part of a page), else by segmenting again."""
+    spans, pos, text = [], 0, article.text
+    if known and set(known) == set(range(len(known))):
+        for index in range(len(known)):
+            start = text.find(known[index], pos)
+            if start < 0 or text[pos:start].strip():
+                break
+            pos = start + len(known[index])
+            spans.append((index, known[index], start, pos))
+        else:
+            if not text[pos:].strip():
+                return spans
+    from storyline.compare.align import sentences
+
+    return [(s.index, s.text, s.start, s.end) for s in sentences(article)]
+
+
+def timeline(articles: Iterable[Article]) -> list[dict[str, Any]]:
+    """Articles in publication order (undated ones last) with hours since the first."""
+    dated = sorted((a for a in articles if a.published), key=lambda a: _utc(a.published))
+    undated = [a for a in articles if not a.published]
+    first = _utc(dated[0].published) if dated else None
+    rows = []
+    for a in [*dated, *undated]:
+        hours = (
+            (_utc(a.published) - first).total_seconds() / 3600 if first and a.published else None
+        )
+        rows.append({"article": a.id, "source": a.source, "title": a.title,
+                     "published": a.published.isoformat() if a.published else None,
+                     "hours_after_first": None if hours is None else round(hours, 2)})  # fmt: skip
+    return rows
+
+
+def _utc(value: datetime | None) -> datetime:
+    assert value is not None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# ------------------------------------------------------------------ one article
+
+
+def article_view(store: Store, article_id: str) -> dict[str, Any]:
+    """One article in full (raw and cleaned text, residue, credits) and its stories."""
+    article = store.article(article_id)
+    if article is None:
+        raise NotFound(f"no article {article_id!r} in this database; find one via /api/stories")
+    out = export.article_dict(article, full=True)
+    out["stories"] = [{"id": s.id, "title": s.title} for s in store.stories_of(article_id)]
+    out["raw_lines"] = raw_lines(article)
+    return out
+
+
+def raw_lines(article: Article) -> list[dict[str, Any]]:
+    """The raw text's lines, each with the reason it was removed (None if it was kept).
+
+    A residue is matched by its line number when that line holds it, else by the first
+    not yet matched line with the same text."""
+    lines = article.raw.split("\n")
+    reasons: dict[int, str] = {}
+    for residue in article.removed:
+        k = _residue_line(lines, residue.line, residue.lineno, reasons)
+        if k is not None:
+            reasons[k] = residue.reason
+    return [{"lineno": k + 1, "text": line, "reason": reasons.get(k)}
+            for k, line in enumerate(lines)]  # fmt: skip
+
+
+def _residue_line(
+    lines: list[str], text: str, lineno: int | None, taken: dict[int, str]
+) -> int | None:
+    wanted = text.strip()
+    if lineno and 0 < lineno <= len(lines) and lineno - 1 not in taken:
+        line = lines[lineno - 1].strip()
+        if line == wanted or (wanted and wanted in line):
+            return lineno - 1
+    for k, line in enumerate(lines):
+        if k not in taken and line.strip() == wanted:
+            return k
+    return None
+
+
+# ------------------------------------------------------------------ ingest
+
+
+def ingest_view(
+    store: Store,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    source: str | None = None,
+    format: str = "auto",
+) -> dict[str, Any]:
+    """Ingest uploaded (name, content) pairs; the result with failures per file."""
+    from storyline.pipeline import ingest_uploads
+
+    if not files:
+        raise BadRequest("no files in the upload; attach one or more files as 'files'")
+    try:
+        report = ingest_uploads(store, files, source=source, format=format)
+    except ValueError as exc:  # an unknown format
+        raise BadRequest(str(exc)) from exc
+    failures = [export.failure_dict(f) for f in report.failures]
+    paths = {a.id: a.path for a in store.articles(report.ingested + report.duplicates)}
+    return {
+        "ingested": list(report.ingested),
+        "duplicates": list(report.duplicates),
+        "failures": failures,
+        "stories": report.stories,
+        "files": [_file_result(name, data, paths, failures) for name, data in files],
+    }
+
+
+def _file_result(
+    name: str, data: bytes, paths: dict[str, str | None], failures: list[dict[str, str]]
+) -> dict[str, Any]:
+    mine = [f for f in failures if f["input"] == name or f["input"].startswith(name + ":")]
+    articles = [i for i, path in paths.items() if path == name]
+    return {"name": name, "bytes": len(data), "articles": articles, "failures": mine}
+
+
+def body_items(body: bytes) -> bytes:
+    """A JSON request body (an article object, a list of them, or {"articles": [...]}) as
+    JSON Lines for the JSONL reader; BadRequest naming what is wrong."""
+    try:
+        value = json.loads(body)
+    except ValueError as exc:
+        raise BadRequest(f"{BODY_NAME} is not valid JSON: {exc}") from None
+    items = value.get("articles", [value]) if isinstance(value, dict) else value
+    if not isinstance(items, list) or not items:
+        raise BadRequest(f"{BODY_NAME}: send an article object, a list of them or "
+                         '{"articles": [...]}')  # fmt: skip
+    bad = [k for k, item in enumerate(items) if not isinstance(item, dict)]
+    if bad:
+        raise BadRequest(f"{BODY_NAME}: item {bad[0]} is not a JSON object")
+    return "\n".join(json.dumps(item, ensure_ascii=False) for item in items).encode()
+
+
+def health_view(store: Store) -> dict[str, Any]:
+    """Liveness plus what is stored."""
+    from importlib.metadata import version
+
+    return {"status": "ok", "version": version("storyline"), "articles": store.count_articles(),
+            "stories": store.count_stories()}  # fmt: skip
+
+
+def articles_view(store: Store, *, limit: int, offset: int) -> dict[str, Any]:
+    """One page of stored articles in ingest order (without raw text)."""
+    from itertools import islice
+
+    page = islice(store.articles(), offset, offset + limit)
+    out = {"articles": [export.article_dict(a) for a in page]}
+    return {**out, **page_dict(store.count_articles(), limit, offset)}

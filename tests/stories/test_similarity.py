@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.errors import InputError
+from storyline.stories.similarity import TreeModel, score_pair_rows, score_pairs, similarity
+from storyline.stories.stream import StoryAssigner
+
+
+def test_seed_pair_is_the_same_story(seeds):
+    result = similarity(seeds[0], seeds[1])
+    parts = dict(result.parts)
+    assert result.score <= 1.8
+    assert parts["use_cos"] > 0.6
+    assert parts["gap_hours"] == 1.0
+    assert parts["entity_jaccard"] > 0
+
+
+def test_unrelated_same_day_same_people_score_apart(seeds, unrelated):
+    join_below = StoryAssigner().join_below
+    for name, other in unrelated.items():
+        for seed in seeds:
+            score = similarity(seed, other).score
+            assert score > join_below, f"{name} vs {seed.id}: {score}"
+
+
+def test_clearly_different_reports_score_high(seeds, unrelated):
+    assert similarity(seeds[0], unrelated["kim_factory"]).score >= 2.5
+    assert similarity(seeds[1], unrelated["putin_erdogan_call"]).score >= 2.5
+
+
+def test_cross_lingual_translation_scores_same():
+    de = "Der Bundestag hat am Donnerstag ein neues Heizungsgesetz beschlossen. Vermieter müssen bis 2028 neue Anlagen einbauen, sagte Wirtschaftsminister Robert Habeck in Berlin."
+    en = "The Bundestag passed a new heating law on Thursday. Landlords must install new systems by 2028, economy minister Robert Habeck said in Berlin."
+    assert similarity(de, en, language_a="de", language_b="en").score <= 2.0
+
+
+def test_text_with_itself_is_the_same_story(seeds):
+    assert similarity(seeds[0].text, seeds[0].text, language_a="de", language_b="de").score <= 1.3
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-1.0, 1.0), min_size=14, max_size=14))
+def test_model_scores_stay_on_the_scale(row):
+    model = TreeModel.load("use")
+    assert 1.0 <= model.predict(np.array([row]))[0] <= 4.0
+
+
+def test_score_pairs_writes_ids_and_scores(tmp_path: Path, seeds, unrelated):
+    src = tmp_path / "pairs.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["pair_id", "lang1", "lang2", "text1", "text2", "Overall"])
+        w.writerow(["same", "de", "de", seeds[0].text, seeds[1].text, "1"])
+        w.writerow(["other", "de", "", seeds[0].text, unrelated["kim_factory"].text, "4"])
+        w.writerow(["x", "de", "de", seeds[1].text, unrelated["putin_forum"].text, "3"])
+    out = tmp_path / "scores.csv"
+    metrics = score_pairs(src, out)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["pair_id"] for r in rows] == ["same", "other", "x"]
+    assert float(rows[0]["score"]) < float(rows[1]["score"])
+    assert metrics.pairs == 3 and metrics.same_story_auc == 1.0
+    assert metrics.pearson > 0.5
+
+
+def test_score_pair_rows_names_the_missing_column():
+    with pytest.raises(InputError, match="text2"):
+        score_pair_rows([{"pair_id": "1", "lang1": "de", "lang2": "de", "text1": "a"}])
+
+
+def test_far_apart_dates_are_reported(seeds):
+    later = seeds[1].__class__(
+        **{**_fields(seeds[1]), "published": seeds[1].published + timedelta(days=3650)}
+    )
+    assert dict(similarity(seeds[0], later).parts)["gap_hours"] > 24 * 3000
+
+
+def _fields(a):
+    return {f: getattr(a, f) for f in a.__slots__}

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+
+from storyline.errors import NotFound
+from storyline.model import Correction
+from storyline.stories.stream import StoryAssigner
+
+from .conftest import article
+
+NOW = datetime(2023, 9, 14, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def profiles(seeds, unrelated):
+    """Profiles computed once (encoding is the slow part, not assignment)."""
+    arts = [*seeds, *unrelated.values()]
+    return dict(zip([a.id for a in arts], StoryAssigner().profile(arts), strict=True))
+
+
+def run(arts, profiles, **settings):
+    assigner = StoryAssigner(**settings)
+    assigner.partial_fit(arts, [profiles[a.id] for a in arts], now=NOW)
+    return assigner
+
+
+def test_seed_pair_forms_one_story(seeds, profiles):
+    assigner = run(seeds, profiles)
+    assert len(assigner.stories()) == 1
+    assert assigner.predict(seeds)[0] == assigner.predict(seeds)[1]
+    m = assigner.membership(seeds[1].id)
+    assert m.reason == "joined" and m.matches[0][0] == seeds[0].id and m.gap_hours == 1.0
+
+
+def test_same_day_same_people_other_events_stay_apart(seeds, unrelated, profiles):
+    arts = [seeds[0], *unrelated.values(), seeds[1]]
+    assigner = run(arts, profiles)
+    seed_story = assigner.story_id(seeds[0].id)
+    assert assigner.members(seed_story) == (seeds[0].id, seeds[1].id)
+    assert len(assigner.stories()) == 1 + len(unrelated)
+
+
+def test_moved_article_stays_and_later_matches_follow_it(seeds, unrelated, profiles):
+    forum = unrelated["putin_forum"]
+    assigner = run([seeds[0], forum], profiles)
+    assigner.move(seeds[0].id, assigner.story_id(forum.id))
+    assigner.partial_fit([seeds[1]], [profiles[seeds[1].id]], now=NOW)
+    assert assigner.story_id(seeds[0].id) == assigner.story_id(forum.id)
+    assert assigner.story_id(seeds[1].id) == assigner.story_id(seeds[0].id)
+    assigner.partial_fit([seeds[0]], [profiles[seeds[0].id]], now=NOW)  # seen again
+    assert assigner.membership(seeds[0].id).pinned
+    assert assigner.membership(seeds[0].id).reason == "moved"
+
+
+def test_split_then_merge(seeds, profiles):
+    assigner = run(seeds, profiles)
+    story = assigner.story_id(seeds[0].id)
+    kept, new = assigner.split(story, [seeds[1].id])
+    assert kept.articles == (seeds[0].id,) and new.articles == (seeds[1].id,)
+    merged = assigner.apply(Correction("merge", story=new.id, other=kept.id))[0]
+    assert set(merged.articles) == {seeds[0].id, seeds[1].id}
+    assert assigner.story_id(seeds[0].id) == new.id
+    assert [s.id for s in assigner.stories()] == [new.id]
+
+
+def test_unknown_ids_raise_not_found(seeds, profiles):
+    assigner = run(seeds[:1], profiles)
+    with pytest.raises(NotFound):
+        assigner.predict([seeds[1]])
+    with pytest.raises(NotFound):
+        assigner.move(seeds[0].id, "st-missing")
+
+
+def test_undated_and_future_articles_are_noted_and_join_nothing_odd(seeds, unrelated, profiles):
+    undated = dataclasses.replace(seeds[1], published=None)
+    future = dataclasses.replace(
+        unrelated["kim_factory"], published=datetime(2099, 1, 1, tzinfo=UTC)
+    )
+    arts = [seeds[0], undated, future]
+    assigner = run(arts, {**profiles})
+    assert assigner.membership(undated.id).notes == ("undated",)
+    assert assigner.story_id(undated.id) == assigner.story_id(seeds[0].id)
+    assert assigner.membership(future.id).notes == ("future_date",)
+    assert assigner.story_id(future.id) != assigner.story_id(seeds[0].id)
+
+
+def test_decades_apart_reports_do_not_join(seeds, profiles):
+    old = dataclasses.replace(seeds[1], published=datetime(1990, 9, 13, tzinfo=UTC))
+    assigner = run([seeds[0], old], profiles)
+    assert len(assigner.stories()) == 2
+
+
+def test_short_and_languageless_articles(seeds, profiles):
+    assigner = StoryAssigner()
+    assigner.partial_fit(seeds[:1], [profiles[seeds[0].id]], now=NOW)
+    word = article("one-word", "Putin")
+    nolang = dataclasses.replace(seeds[1], id="nolang", language=None)
+    assigner.partial_fit([word, nolang], now=NOW)
+    assert assigner.membership("one-word").notes == ("too_short",)
+    assert assigner.members(assigner.story_id("one-word")) == ("one-word",)
+    assert "no_language" in assigner.membership("nolang").notes
+    assert assigner.story_id("nolang") == assigner.story_id(seeds[0].id)
+    again = article("one-word-2", "Putin")
+    assigner.partial_fit([again], now=NOW)
+    assert assigner.story_id("one-word-2") != assigner.story_id("one-word")
+
+
+def test_quiet_story_closes(seeds, profiles):
+    later = dataclasses.replace(seeds[1], published=datetime(2023, 9, 20, tzinfo=UTC))
+    assigner = run([seeds[0], later], profiles, quiet_hours=24, window_hours=24 * 30)
+    assert len(assigner.stories()) == 2
