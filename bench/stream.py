@@ -57,7 +57,7 @@ def preload(assigner: StoryAssigner, n: int, rng: np.random.Generator) -> None:
 
 
 def synthetic_profile(topic: np.ndarray, vocab: np.ndarray, rng: np.random.Generator) -> Profile:
-    noise = lambda k: unit(topic + 0.6 * rng.standard_normal((k, 512)))  # noqa: E731
+    noise = lambda k: unit(topic + 0.02 * rng.standard_normal((k, 512)))  # noqa: E731
     own = rng.choice(vocab, 100, replace=False)
     common = rng.zipf(1.3, 50) % VOCAB
     return Profile(

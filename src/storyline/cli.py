@@ -60,6 +60,10 @@ def compare(
     reports, failures = compare_paths(paths, source=source, format=fmt, max_bytes=max_bytes)
     reports = [analysed(r) for r in reports]
     if as_json:
+        from storyline.pipeline import attach_reuse
+
+        reports = attach_reuse(reports)
+    if as_json:
         from storyline.export import stories_dict
 
         _emit_json(stories_dict(reports, failures))
@@ -135,13 +139,16 @@ def stories(db: str, as_json: bool) -> None:
 def show(story_id: str, db: str, as_json: bool) -> None:
     """Show one stored story with its comparison."""
     from storyline.errors import NotFound
-    from storyline.pipeline import analysed, story_report
+    from storyline.pipeline import analysed, explained, story_report
 
     with _open(db) as store:
         try:
-            report = analysed(story_report(store, story_id))
+            report = explained(analysed(story_report(store, story_id)), store.corrections())
         except NotFound as exc:
             raise click.ClickException(str(exc)) from exc
+        from storyline.pipeline import stored_reuse
+
+        report = stored_reuse(store, report)
     if as_json:
         from storyline.export import stories_dict
 
@@ -151,6 +158,12 @@ def show(story_id: str, db: str, as_json: bool) -> None:
 
         print_story(_console(), report)
         print_analysis(_console(), report)
+        from storyline.terminal import print_reuse
+
+        print_reuse(_console(), report)
+        from storyline.terminal import print_membership
+
+        print_membership(_console(), report)
 
 
 @main.command()
@@ -202,6 +215,152 @@ def serve(db: str, host: str, port: int) -> None:
     with _open(db) as store:
         click.echo(f"storyline: open http://{host}:{port}/ (API docs: /api/docs); Ctrl-C stops")
         uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def article(article_id: str, db: str, as_json: bool) -> None:
+    """Show one stored article: metadata, credits, removed residue, shared passages,
+    duplicate group and wire attribution."""
+    from storyline.errors import NotFound
+    from storyline.pipeline import article_report
+
+    with _open(db) as store:
+        try:
+            report = article_report(store, article_id)
+        except NotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        from storyline.export import article_report_dict
+
+        _emit_json(article_report_dict(report))
+    else:
+        from storyline.terminal import print_article
+
+        print_article(_console(), report)
+
+
+@main.command()
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def outlets(db: str, as_json: bool) -> None:
+    """Per outlet: articles, share of wire copy, and dependency on each agency."""
+    with _open(db) as store:
+        dependencies = store.outlet_dependency()
+    if as_json:
+        from storyline.export import outlets_dict
+
+        _emit_json(outlets_dict(dependencies))
+    else:
+        from storyline.terminal import print_outlets
+
+        print_outlets(_console(), dependencies)
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks on synthetic data (figures and ratios against the alternative)."""
+
+
+@bench.command("dedup")
+@click.option("--docs", default=200_000, show_default=True, type=click.IntRange(min=10))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def bench_dedup(docs: int, as_json: bool) -> None:
+    """Near-duplicate and shared-passage detection against datasketch MinHash LSH."""
+    from storyline.reuse.benchmark import format_table, run_bench
+
+    result = run_bench(docs)
+    if as_json:
+        _emit_json(result)
+    else:
+        click.echo(format_table(result))
+
+
+# --- stories: pair similarity and corrections (docs/stories.md) ---
+
+
+@main.command()
+@click.option(
+    "--pairs",
+    "pairs_csv",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV with pair_id, lang1, lang2, text1, text2 (and optionally Overall).",
+)
+@click.option(
+    "--out",
+    "out_csv",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write pair_id,score (1 = same story .. 4 = unrelated).",
+)
+@click.option("--model", type=click.Choice(["use", "e5"]), default="use", show_default=True)
+def similarity(pairs_csv: str, out_csv: str, model: str) -> None:
+    """Score article pairs on the SemEval-2022 scale; print agreement when rated."""
+    from storyline.errors import StorylineError
+    from storyline.stories.similarity import score_pairs
+
+    try:
+        found = score_pairs(pairs_csv, out_csv, model=model)
+    except StorylineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"scored {found.pairs} pairs -> {out_csv} ({found.method})")
+    if found.pearson == found.pearson:  # nan when the input has no Overall column
+        from storyline.terminal import print_similarity_metrics
+
+        print_similarity_metrics(_console(), found)
+
+
+@main.group()
+def story() -> None:
+    """Correct stories by hand: split, merge, move (kept on every later ingest)."""
+
+
+def _correct(db: str, call: Any, *args: Any) -> None:
+    from storyline.errors import StorylineError
+
+    with _open(db) as store:
+        try:
+            changed = call(store, *args)
+        except StorylineError as exc:
+            raise click.ClickException(str(exc)) from exc
+    for s in changed:
+        click.echo(f"{s.id}  {len(s.articles)} articles  {s.title or ''}")
+
+
+@story.command("split")
+@click.argument("story_id")
+@click.argument("article_ids", nargs=-1, required=True)
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+def story_split(story_id: str, article_ids: tuple[str, ...], db: str) -> None:
+    """Take ARTICLE_IDS out of STORY_ID into a new story."""
+    from storyline.pipeline import split_story
+
+    _correct(db, split_story, story_id, list(article_ids))
+
+
+@story.command("merge")
+@click.argument("story_id")
+@click.argument("other_id")
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+def story_merge(story_id: str, other_id: str, db: str) -> None:
+    """Fold story OTHER_ID into STORY_ID."""
+    from storyline.pipeline import merge_stories
+
+    _correct(db, merge_stories, story_id, other_id)
+
+
+@story.command("move")
+@click.argument("article_id")
+@click.argument("story_id")
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+def story_move(article_id: str, story_id: str, db: str) -> None:
+    """Move ARTICLE_ID into story STORY_ID."""
+    from storyline.pipeline import move_article
+
+    _correct(db, move_article, article_id, story_id)
 
 
 if __name__ == "__main__":  # pragma: no cover

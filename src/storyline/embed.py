@@ -28,7 +28,9 @@ ENCODERS = ("use", "e5")
 CACHE_SIZE = 8192
 #: Texts per model call; bounds memory on long inputs.
 BATCH = 256
-_THREADS = 2
+#: BLAS threads for the USE forward pass. One: measured here, two threads on the 2-core
+#: machine ran 10-30x slower whenever another process competed for a core.
+_THREADS = 1
 
 
 @runtime_checkable

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from storyline.model import UNIQUE, Alignment, Article, Failure, Story
-from storyline.pipeline import StoryReport
+from storyline.pipeline import ArticleReport, StoryReport
 from storyline.store.codec import credits_to_dict, residue_to_dict
 
 
@@ -78,7 +78,7 @@ def story_dict(report: StoryReport) -> dict[str, Any]:
 
         out["analysis"] = analysis_to_dict(report.analysis)
     for key, value in report.extras.items():
-        out[key] = value
+        out[key] = reuse_json(stories_json(value))
     return out
 
 
@@ -116,3 +116,88 @@ def clean_dict(article: Article) -> dict[str, Any]:
         "credits": credits_to_dict(article.credits),
         "removed": [residue_to_dict(r) for r in article.removed],
     }
+
+
+# --- reuse: passages, attribution, duplicate groups, outlets ---
+
+
+def reuse_json(value: Any) -> Any:
+    """JSON of reuse records (and lists/dicts of them); anything else is returned as is."""
+    from storyline.model import Attribution, DupGroup, OutletDependency, SharedPassage
+    from storyline.store import reuse_codec as rc
+
+    converters: dict[type, Any] = {
+        SharedPassage: rc.passage_to_dict,
+        Attribution: rc.attribution_to_dict,
+        DupGroup: rc.group_to_dict,
+        OutletDependency: rc.dependency_to_dict,
+    }
+    convert = converters.get(type(value))
+    if convert is not None:
+        return convert(value)
+    if isinstance(value, list | tuple):
+        return [reuse_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: reuse_json(v) for k, v in value.items()}
+    return value
+
+
+def article_report_dict(report: ArticleReport) -> dict[str, Any]:
+    """The JSON of ``storyline article``: the article (with removed residue), its passages
+    with the text and source on both sides, its duplicate group and its attribution."""
+    partners = {a.id: a for a in report.partners} | {report.article.id: report.article}
+    return {
+        "article": article_dict(report.article, full=True),
+        "passages": [_passage_view(p, report.article.id, partners) for p in report.passages],
+        "dup_group": reuse_json(report.group),
+        "attribution": reuse_json(report.attribution),
+    }
+
+
+def _passage_view(p: Any, own: str, articles: dict[str, Article]) -> dict[str, Any]:
+    mine = p.a == own
+    start, end = (p.a_start, p.a_end) if mine else (p.b_start, p.b_end)
+    other = p.b if mine else p.a
+    o_start, o_end = (p.b_start, p.b_end) if mine else (p.a_start, p.a_end)
+    partner = articles.get(other)
+    return {
+        "start": start,
+        "end": end,
+        "text": articles[own].text[start:end],
+        "other": other,
+        "other_source": partner.source if partner else None,
+        "other_start": o_start,
+        "other_end": o_end,
+        "words": p.words,
+        "similarity": p.similarity,
+    }
+
+
+def outlets_dict(dependencies: Iterable[Any]) -> dict[str, Any]:
+    """The JSON of ``storyline outlets``."""
+    return {"outlets": [reuse_json(d) for d in dependencies]}
+
+
+# --- stories: explained membership ---
+
+
+def membership_dict(m: Any) -> dict[str, Any]:
+    """JSON of one Membership (why an article is in its story)."""
+    return {
+        "article": m.article, "story": m.story, "reason": m.reason, "score": m.score,
+        "matches": [{"article": a, "score": s} for a, s in m.matches],
+        "shared_entities": list(m.shared_entities), "shared_passages": list(m.shared_passages),
+        "parts": dict(m.parts), "gap_hours": m.gap_hours, "pinned": m.pinned,
+        "notes": list(m.notes), "method": m.method,
+    }  # fmt: skip
+
+
+def stories_json(value: Any) -> Any:
+    """JSON of Membership records (and lists of them); anything else is returned as is."""
+    from storyline.model import Membership
+
+    if isinstance(value, Membership):
+        return membership_dict(value)
+    if isinstance(value, list | tuple) and value and isinstance(value[0], Membership):
+        return [membership_dict(v) for v in value]
+    return value

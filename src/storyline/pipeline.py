@@ -9,10 +9,24 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from storyline.errors import NotFound
-from storyline.model import Analysis, Article, Comparison, Failure, Story
+from storyline.model import (
+    Analysis,
+    Article,
+    Attribution,
+    Comparison,
+    Correction,
+    DupGroup,
+    Failure,
+    SharedPassage,
+    Story,
+)
 from storyline.store.base import Store
+
+if TYPE_CHECKING:
+    from storyline.reuse import ReuseIndex, ReuseUpdate
 
 Paths = Iterable[str | os.PathLike[str]]
 Progress = Callable[[Article | Failure], None]
@@ -68,8 +82,15 @@ def prepare(
 def clean_items(
     items: Iterable[Article | Failure], *, progress: Progress | None = None
 ) -> Iterator[Article | Failure]:
-    """Clean the read articles as one batch (repeated lines per source); pass failures on."""
-    from storyline.clean import clean_batch
+    """Clean the read articles as one batch (repeated lines per source); pass failures on.
+
+    Big batches are cleaned on every available core (see ``clean_batch(workers=None)``).
+    """
+    from functools import partial
+
+    from storyline.clean import clean_batch as serial_clean_batch
+
+    clean_batch = partial(serial_clean_batch, workers=None)
 
     articles: list[Article] = []
     for item in items:
@@ -151,6 +172,8 @@ def store_items(store: Store, items: Iterable[Article | Failure]) -> IngestRepor
     added = store.add_articles(articles) if articles else []
     new = tuple(a.id for a, is_new in zip(articles, added, strict=True) if is_new)
     old = tuple(a.id for a, is_new in zip(articles, added, strict=True) if not is_new)
+    if new:
+        update_reuse(store, [a for a, is_new in zip(articles, added, strict=True) if is_new])
     stories = restory(store) if new else store.count_stories()
     return IngestReport(new, old, failures, stories)
 
@@ -162,11 +185,40 @@ def _unique(articles: list[Article]) -> list[Article]:
     return list(seen.values())
 
 
-def restory(store: Store) -> int:
-    """Regroup every stored article into stories and store them with their comparisons."""
-    reports = build_stories(list(store.articles()))
-    store.put_stories((r.story, r.comparison) for r in reports)
-    return len(reports)
+def restory(store: Store, *, method: str = "stories.stream.v1") -> int:
+    """Update the stored stories and their comparisons (a story whose articles did not change
+    keeps its stored comparison); returns how many stories there are.
+
+    "stories.stream.v1" (default): articles not yet assigned are assigned by the streaming
+    :class:`~storyline.stories.stream.StoryAssigner` in time order, resumed from the stored
+    profiles with the recorded corrections replayed where they were made (see
+    :func:`assign_stream`). "stories.group.v1": regroup every stored article in one batch,
+    keep the ids of the stored stories they continue, then replay the corrections."""
+    if method == "stories.stream.v1":
+        return assign_stream(store)
+    if method != "stories.group.v1":
+        raise ValueError(f"unknown story method {method!r}; use stories.stream.v1 or .group.v1")
+    from storyline.stories import group
+    from storyline.stories.corrections import apply_corrections, keep_ids
+
+    articles = {a.id: a for a in store.articles()}
+    previous = {s.id: s for s in store.stories()}
+    stories = keep_ids(group(list(articles.values())), previous.values())
+    stories = apply_corrections(stories, store.corrections(), articles)
+    store.put_stories((s, _comparison(store, s, previous, articles)) for s in stories)
+    return len(stories)
+
+
+def _comparison(
+    store: Store, story: Story, previous: dict[str, Story], articles: dict[str, Article]
+) -> Comparison:
+    old = previous.get(story.id)
+    stored = store.comparison(story.id) if old and old.articles == story.articles else None
+    if stored is not None:
+        return stored
+    from storyline.compare import compare
+
+    return compare(story, tuple(articles[a] for a in story.articles))
 
 
 def story_report(store: Store, story_id: str) -> StoryReport:
@@ -202,3 +254,205 @@ def ingest_uploads(
         x for name, data in files for x in read_text(data, name=name, source=source, format=format)
     )
     return store_items(store, clean_items(items))
+
+
+# --- reuse: duplicates, shared passages, attribution (docs/reuse.md) ---
+
+#: Largest serialised ReuseIndex kept in the store; a bigger one is rebuilt on the next ingest.
+REUSE_STATE_LIMIT = 256 * 2**20
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleReport:
+    """One stored article with its reuse: passages, the articles they are shared with,
+    its duplicate group and its attribution."""
+
+    article: Article
+    passages: tuple[SharedPassage, ...]
+    partners: tuple[Article, ...]
+    group: DupGroup | None
+    attribution: Attribution | None
+
+
+def update_reuse(store: Store, articles: Sequence[Article]) -> ReuseUpdate:
+    """Compare the new (already stored) ``articles`` with the stored ones and store only what
+    they changed; the index state is kept in the store (see docs/reuse.md for its cost)."""
+    index = _reuse_index(store, {a.id for a in articles})
+    update = index.add(articles)
+    if update.added:
+        blob = index.to_bytes()
+        store.put_reuse(update, blob if len(blob) <= REUSE_STATE_LIMIT else b"")
+    return update
+
+
+def _reuse_index(store: Store, new: set[str]) -> ReuseIndex:
+    """The stored index, or one rebuilt from the stored articles when it is missing or behind
+    (its results are re-stored: idempotent); ``new`` articles are left for the caller."""
+    from storyline.reuse import ReuseIndex
+
+    state = store.reuse_state()
+    index = ReuseIndex.from_bytes(state) if state else ReuseIndex()
+    if len(index) + len(new) < store.count_articles():
+        known = set(index.index_) | new
+        store.put_reuse(index.add(a for a in store.articles() if a.id not in known))
+    return index
+
+
+def attach_reuse(reports: Sequence[StoryReport]) -> list[StoryReport]:
+    """One shot, in memory: the reports with passages, attribution and duplicate groups of
+    their articles (computed over all of them) in ``extras``."""
+    from storyline.reuse import reuse
+
+    articles = {a.id: a for r in reports for a in r.articles}
+    groups, passages, attributions, _ = reuse(articles.values())
+    by_id = {att.article: att for att in attributions}
+    return [_with_reuse(r, passages, by_id, groups) for r in reports]
+
+
+def stored_reuse(store: Store, report: StoryReport) -> StoryReport:
+    """The report with its articles' stored passages, attribution and groups in ``extras``."""
+    ids = [a.id for a in report.articles]
+    passages = {p for i in ids for p in store.passages_of(i)}
+    by_id = {i: att for i in ids if (att := store.attribution(i)) is not None}
+    groups = {g for i in ids if (g := store.dup_group_of(i)) is not None}
+    return _with_reuse(report, sorted(passages, key=_passage_order), by_id, list(groups))
+
+
+def _with_reuse(
+    report: StoryReport,
+    passages: Iterable[SharedPassage],
+    attributions: dict[str, Attribution],
+    groups: Iterable[DupGroup],
+) -> StoryReport:
+    ids = {a.id for a in report.articles}
+    extras = dict(report.extras)
+    extras["passages"] = tuple(p for p in passages if p.a in ids or p.b in ids)
+    extras["attribution"] = {i: attributions[i] for i in sorted(ids) if i in attributions}
+    extras["dup_groups"] = tuple(sorted((g for g in groups if ids & set(g.articles)),
+                                        key=lambda g: g.id))  # fmt: skip
+    return replace(report, extras=extras)
+
+
+def _passage_order(p: SharedPassage) -> tuple[str, int, str, int]:
+    return (p.a, p.a_start, p.b, p.b_start)
+
+
+def article_report(store: Store, article_id: str) -> ArticleReport:
+    """A stored article with its reuse; NotFound for an unknown id."""
+    article = store.article(article_id)
+    if article is None:
+        raise NotFound(
+            f"no article {article_id!r} in this database; ids are listed by: storyline stories --json"
+        )
+    passages = tuple(store.passages_of(article_id))
+    others = {p.b if p.a == article_id else p.a for p in passages}
+    partners = tuple(store.articles(sorted(others)))
+    group = store.dup_group_of(article_id)
+    return ArticleReport(article, passages, partners, group, store.attribution(article_id))
+
+
+# --- stories: explained membership and corrections (docs/stories.md) ---
+
+
+def explained(
+    report: StoryReport, corrections: Iterable[Correction] = (), *, model: str = "use"
+) -> StoryReport:
+    """The report with ``extras["membership"]``: one Membership per article saying why it is in
+    the story (computed on demand: profiles of every member are encoded, ~0.1 s each). An
+    article a recorded correction placed says so ("moved", "split", "merged") and is pinned."""
+    if "membership" in report.extras:
+        return report
+    from storyline.stories.explain import explain_story
+
+    placed = _placed_by(corrections)
+    members = tuple(
+        replace(m, reason=placed[m.article], pinned=True) if m.article in placed else m
+        for m in explain_story(report.story, report.articles, model=model)
+    )
+    return replace(report, extras={**report.extras, "membership": members})
+
+
+def _placed_by(corrections: Iterable[Correction]) -> dict[str, str]:
+    """Article id -> reason of the last correction that placed it."""
+    reasons = {"move": "moved", "split": "split", "merge": "merged"}
+    return {a: reasons[c.kind] for c in corrections for a in c.articles}
+
+
+def correct(store: Store, correction: Correction) -> list[Story]:
+    """Check the ids of ``correction`` against the store (NotFound naming an unknown one),
+    record it and regroup; returns the stories it names, as stored now."""
+    _check_ids(store, correction)
+    store.add_correction(correction)
+    restory(store)
+    named = [correction.story, correction.other]
+    named += [s.id for a in correction.articles for s in store.stories_of(a)]
+    return [s for sid in dict.fromkeys(named) if sid and (s := store.story(sid)) is not None]
+
+
+def split_story(store: Store, story_id: str, article_ids: Sequence[str]) -> list[Story]:
+    """Take ``article_ids`` out of a stored story into a new story (kept on later ingests)."""
+    from storyline.stories import story_id as new_id
+
+    other = new_id(article_ids) if article_ids else None
+    return correct(store, Correction("split", story_id, tuple(article_ids), other, _now()))
+
+
+def merge_stories(store: Store, story_id: str, other_id: str) -> list[Story]:
+    """Fold story ``other_id`` into ``story_id`` (kept on later ingests)."""
+    other = store.story(other_id)
+    held = other.articles if other is not None else ()
+    return correct(store, Correction("merge", story_id, held, other_id, _now()))
+
+
+def move_article(store: Store, article_id: str, story_id: str) -> list[Story]:
+    """Move one stored article into story ``story_id`` (kept on later ingests)."""
+    return correct(store, Correction("move", story_id, (article_id,), None, _now()))
+
+
+def _check_ids(store: Store, c: Correction) -> None:
+    hint = "ids are listed by: storyline stories --json"
+    for sid in (c.story, c.other) if c.kind == "merge" else (c.story,):
+        if sid is None or store.story(sid) is None:
+            raise NotFound(f"no story {sid!r} in this database; {hint}")
+    for aid in c.articles:
+        if store.article(aid) is None:
+            raise NotFound(f"no article {aid!r} in this database; {hint}")
+    story = store.story(c.story)
+    outside = [a for a in c.articles if c.kind == "split" and story and a not in story.articles]
+    if outside:
+        raise NotFound(f"article {outside[0]!r} is not in story {c.story!r}; split takes its own")
+    if c.kind == "split" and story and len(c.articles) >= len(story.articles):
+        from storyline.errors import InputError
+
+        raise InputError(c.story, "a split must leave at least one article in the story")
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def assign_stream(store: Store) -> int:
+    """Assign every stored article that has no stored profile yet (new ones, or all of a
+    database from before streaming) with the streaming assigner, resumed by replaying the
+    stored profiles and corrections; store the new profiles and the stories."""
+    from storyline.stories.profile_codec import profile_from_bytes, profile_to_bytes
+    from storyline.stories.replay import arrival_order, replay, titled
+
+    articles = {a.id: a for a in store.articles()}
+    rows = store.story_profiles()
+    corrections = store.corrections()
+    known = {aid for aid, _, _ in rows}
+    fresh = arrival_order([a for a in articles.values() if a.id not in known])
+    stored = [(aid, before, profile_from_bytes(data)) for aid, before, data in rows]
+    assigner = replay(articles, stored, corrections)
+    profiles = assigner.profile(fresh) if fresh else []
+    assigner.partial_fit(fresh, profiles)
+    store.add_story_profiles(
+        (a.id, len(corrections), profile_to_bytes(p)) for a, p in zip(fresh, profiles, strict=True)
+    )
+    previous = {s.id: s for s in store.stories()}
+    stories = titled(assigner, articles, previous)
+    store.put_stories((s, _comparison(store, s, previous, articles)) for s in stories)
+    return len(stories)

@@ -4,14 +4,15 @@ never interpreted as markup."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from storyline.model import KINDS, UNIQUE, Article, Failure
-from storyline.pipeline import IngestReport, StoryReport
+from storyline.model import KINDS, UNIQUE, Article, Failure, OutletDependency
+from storyline.pipeline import ArticleReport, IngestReport, StoryReport
 
 STYLE = {
     "verbatim": "bold green",
@@ -84,7 +85,8 @@ def print_ingest(console: Console, report: IngestReport) -> None:
     print_failures(console, report.failures)
     console.print(
         f"ingested {len(report.ingested)}, duplicate {len(report.duplicates)}, "
-        f"failed {len(report.failures)}; {report.stories} stories"
+        f"failed {len(report.failures)}; {report.stories} "
+        + ("story" if report.stories == 1 else "stories")
     )
 
 
@@ -125,3 +127,114 @@ def print_analysis(console: Console, report: StoryReport) -> None:
     links = [f"{link.source} -> {link.target}" for link in analysis.chain]
     if links:
         console.print(Text("chain of sources: ", style="bold") + Text("; ".join(links)))
+
+
+# --- reuse: copied passages, attribution, outlets ---
+
+
+def print_reuse(console: Console, report: StoryReport) -> None:
+    """Per article of the story: its copied passages (with the other article and source),
+    earliest publisher, copied share, agencies confirmed or flagged (from ``extras``)."""
+    extras: dict[str, Any] = dict(report.extras)
+    passages = extras.get("passages") or ()
+    attributions = extras.get("attribution") or {}
+    names = _labels(report.articles)
+    texts = {a.id: a for a in report.articles}
+    console.print(Text("copied passages", style="bold"))
+    for article in report.articles:
+        att = attributions.get(article.id)
+        console.print(Text(names[article.id], style="bold") + Text(f" {_attribution_line(att)}"))
+        for p in passages:
+            if article.id in (p.a, p.b):
+                console.print(_passage_line(p, article, texts, names))
+    for g in extras.get("dup_groups") or ():
+        console.print(Text(f"{g.kind} duplicates ({g.similarity:.2f}): ", style="bold")
+                      + Text(", ".join(names.get(a, a) for a in g.articles)))  # fmt: skip
+
+
+def _attribution_line(att) -> str:
+    if att is None:
+        return "shares no passage"
+    earliest = {c.earliest for c in att.passages}
+    parts = [f"copied {att.copied_share * 100:.0f}%", f"wire {att.wire_share * 100:.0f}%"]
+    parts.append("earliest: " + (", ".join(sorted(earliest)) or "-"))
+    if att.confirmed_agencies:
+        parts.append("confirmed: " + ", ".join(att.confirmed_agencies))
+    if att.flagged_uncredited:
+        parts.append("FLAGGED: shares agency copy but credits no agency")
+    return "; ".join(parts)
+
+
+def _passage_line(p, article: Article, texts: dict[str, Article], names: dict[str, str]) -> Text:
+    mine = p.a == article.id
+    start, end, other = (p.a_start, p.a_end, p.b) if mine else (p.b_start, p.b_end, p.a)
+    label = names.get(other) or (texts[other].source if other in texts else other)
+    head = Text(f"  {p.words} words, {p.similarity:.2f}, with {label}: ", style="dim")
+    return head + Text(article.text[start:end])
+
+
+def print_article(console: Console, report: ArticleReport) -> None:
+    """One article: metadata, credits, removed residue, passages, group, attribution."""
+    a = report.article
+    console.rule(Text(f"Article {a.id} ({a.source})", style="bold"))
+    meta = (("title", a.title), ("published", a.published and a.published.isoformat()),
+            ("language", a.language), ("url", a.url), ("author", a.author))  # fmt: skip
+    for label, value in meta:
+        if value:
+            console.print(Text(f"{label}: ", style="bold") + Text(str(value)))
+    for field in ("agencies", "photo_agencies", "quoted_sources", "lines"):
+        values = getattr(a.credits, field)
+        if values:
+            console.print(Text(f"credits {field}: ", style="bold") + Text(", ".join(values)))
+    for residue in a.removed:
+        console.print(Text(f"  removed [{residue.reason}] ", style="dim") + Text(residue.line))
+    partners = {p.id: p for p in report.partners}
+    names = {i: f"{i} ({p.source})" for i, p in partners.items()}
+    console.print(Text(f"{len(report.passages)} shared passages", style="bold"))
+    for p in report.passages:
+        console.print(_passage_line(p, a, partners, names))
+    if report.group is not None:
+        g = report.group
+        console.print(Text(f"{g.kind} duplicate group {g.id}: ", style="bold")
+                      + Text(", ".join(g.articles)))  # fmt: skip
+    console.print(Text("attribution: ", style="bold") + Text(_attribution_line(report.attribution)))
+
+
+def print_outlets(console: Console, dependencies: Iterable[OutletDependency]) -> None:
+    """Per outlet: articles, wire share, and the dependency on each agency."""
+    table = Table("outlet", "articles", "wire", "by agency", header_style="bold")
+    for d in dependencies:
+        agencies = ", ".join(f"{ag} {share * 100:.0f}%" for ag, share in d.by_agency)
+        table.add_row(Text(d.source), str(d.articles), f"{d.wire_share * 100:.0f}%", Text(agencies))
+    console.print(table)
+
+
+def print_similarity_metrics(console: Console, found: Any) -> None:
+    """Agreement of scored pairs with human ratings: Pearson overall and per language pair,
+    and the same-story AUC (``found`` is a SimilarityMetrics)."""
+    console.print(Text(f"Pearson {found.pearson:.3f}   same-story AUC {found.same_story_auc:.3f}"
+                       f"   ({found.pairs} pairs)", style="bold"))  # fmt: skip
+    table = Table("languages", "pairs", "Pearson", header_style="bold")
+    for languages, pairs, r in found.by_language:
+        table.add_row(Text(languages), str(pairs), "nan" if r != r else f"{r:.3f}")
+    console.print(table)
+
+
+def print_membership(console: Console, report: StoryReport) -> None:
+    """Why each article is in the story (``report.extras["membership"]``, see
+    ``pipeline.explained``): reason, best matches, shared entities and passages, time gap."""
+    members = report.extras.get("membership") or ()
+    if not members:
+        return
+    console.print(Text("Why these articles belong together", style="bold"))
+    for m in members:
+        console.print(Text(f"{m.article}: {m.reason}" + (" (pinned)" if m.pinned else "")
+                           + ("" if m.score is None else f", score {m.score:.2f}")
+                           + ("" if m.gap_hours is None else f", {m.gap_hours:g} h apart")))  # fmt: skip
+        if m.matches:
+            best = ", ".join(f"{a} {s:.2f}" for a, s in m.matches)
+            console.print(Text(f"  closest: {best}", style="dim"))
+        if m.shared_entities:
+            console.print(Text("  shares: " + ", ".join(m.shared_entities), style="dim"))
+        for passage in m.shared_passages[:2]:
+            console.print(Text(f"  same words: “{passage}”", style="dim"))

@@ -497,3 +497,119 @@ def test_store_can_be_used_from_threads(store: Store) -> None:
 def test_open_store_memory() -> None:
     assert isinstance(open_store(), MemoryStore)
     assert isinstance(open_store(":memory:"), MemoryStore)
+
+
+# --- reuse: put_reuse, passages_of, dup_groups, attribution, outlet_dependency ---
+
+
+def _reuse_update(**fields):
+    from storyline.reuse import ReuseUpdate
+
+    return ReuseUpdate(**fields)
+
+
+def _passage(a: str, b: str, start: int = 0, words: int = 12):
+    from storyline.model import SharedPassage
+
+    return SharedPassage(a, start, start + 60, b, start, start + 60, words, 1.0)
+
+
+def _attribution(article: str, *others: str, agencies: tuple[str, ...] = ()):
+    from storyline.model import Attribution, CopiedPassage
+
+    copied = (CopiedPassage(0, 60, others, others[0] if others else article, agencies),)
+    return Attribution(article, copied, 0.5, False, (), not agencies, 0.5 if agencies else 0.0)
+
+
+def test_put_reuse_stores_passages_once_and_replaces_groups(store: Store) -> None:
+    from storyline.model import DupGroup
+
+    stored(store, art("a", "x" * 120, source="A"), art("b", "y" * 120, source="B"), art("c"))
+    old = DupGroup("near-1", "near", ("a", "b"), 0.9)
+    update = _reuse_update(groups=(old,), passages=(_passage("a", "b"),),
+                           attributions=(_attribution("a", "b"),))  # fmt: skip
+    store.put_reuse(update, b"state-1")
+    store.put_reuse(update)  # the same again: nothing doubles, state kept
+    assert store.count_passages() == 1
+    assert store.passages_of("b") == [_passage("a", "b")] == store.passages_of("a")
+    assert store.passages_of("c") == []
+    assert store.reuse_state() == b"state-1"
+    new = DupGroup("near-2", "near", ("a", "b", "c"), 0.8)
+    store.put_reuse(_reuse_update(groups=(new,), replaced=("near-1",)), b"state-2")
+    assert store.dup_groups() == [new]
+    assert store.dup_group_of("c") == new and store.dup_group_of("zz") is None
+    assert store.attribution("a") == _attribution("a", "b")
+    assert store.attribution("b") is None
+    assert store.reuse_state() == b"state-2"
+
+
+def test_passages_of_in_text_order(store: Store) -> None:
+    stored(store, art("a"), art("b"), art("c"))
+    late, early = _passage("a", "b", start=100), _passage("c", "a", start=5)
+    store.put_reuse(_reuse_update(passages=(late, early)))
+    assert store.passages_of("a") == [early, late]
+
+
+def test_failed_put_reuse_stores_nothing(store: Store) -> None:
+    stored(store, art("a"), art("b"))
+    bad = _reuse_update(passages=(_passage("a", "b"),), attributions=(_attribution("nope", "a"),))
+    with pytest.raises(StoreError, match="'nope'"):
+        store.put_reuse(bad, b"state")
+    assert store.count_passages() == 0
+    assert store.reuse_state() is None and store.attribution("nope") is None
+    nan = _reuse_update(passages=(replace(_passage("a", "b"), similarity=float("nan")),))
+    with pytest.raises(StoreError):
+        store.put_reuse(nan)
+    assert store.count_passages() == 0
+
+
+def test_outlet_dependency_from_stored_attributions(store: Store) -> None:
+    stored(store, art("a", "x" * 120, source="A"), art("b", "y" * 120, source="B"),
+           art("c", "z" * 100, source="B"))  # fmt: skip
+    store.put_reuse(_reuse_update(attributions=(_attribution("b", "a", agencies=("dpa",)),)))
+    deps = {d.source: d for d in store.outlet_dependency()}
+    assert deps["A"].articles == 1 and deps["A"].wire_share == 0.0
+    assert deps["B"].articles == 2
+    assert deps["B"].wire_share == round(0.5 * 120 / 220, 4)
+    assert deps["B"].by_agency == (("dpa", round(60 / 220, 4)),)
+
+
+# --- corrections (docs/stories.md) ---
+
+
+def test_corrections_round_trip_in_order(store: Store) -> None:
+    from storyline.model import Correction
+
+    made = [
+        Correction("move", "s1", ("a1",), at=T0),
+        Correction(
+            "split", "s2", ("a2", "a3"), other="s9", at=datetime(2023, 9, 13, 14, tzinfo=CEST)
+        ),
+        Correction("merge", "s1", (), other="s2"),
+    ]
+    assert store.corrections() == []
+    for c in made:
+        store.add_correction(c)
+    assert store.corrections() == made
+
+
+def test_unreplayable_correction_is_refused(store: Store) -> None:
+    from storyline.errors import InputError
+    from storyline.model import Correction
+
+    for bad in (Correction("rename", "s1", ("a1",)), Correction("move", "s1"),
+                Correction("merge", "s1")):  # fmt: skip
+        with pytest.raises(InputError):
+            store.add_correction(bad)
+    assert store.corrections() == []
+
+
+def test_story_profiles_keep_first_row_in_order(store: Store) -> None:
+    store.add_articles([art("p1", "one"), art("p2", "two")])
+    assert store.story_profiles() == []
+    store.add_story_profiles([("p2", 0, b"\x00two"), ("p1", 1, b"one")])
+    store.add_story_profiles([("p2", 5, b"again")])
+    assert store.story_profiles() == [("p2", 0, b"\x00two"), ("p1", 1, b"one")]
+    with pytest.raises(StoreError):
+        store.add_story_profiles([("p1", 0, b"x"), ("nope", 0, b"y")])
+    assert len(store.story_profiles()) == 2

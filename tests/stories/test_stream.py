@@ -21,9 +21,9 @@ def profiles(seeds, unrelated):
     return dict(zip([a.id for a in arts], StoryAssigner().profile(arts), strict=True))
 
 
-def run(arts, profiles, **settings):
+def run(arts, profiles, now=NOW, **settings):
     assigner = StoryAssigner(**settings)
-    assigner.partial_fit(arts, [profiles[a.id] for a in arts], now=NOW)
+    assigner.partial_fit(arts, [profiles[a.id] for a in arts], now=now)
     return assigner
 
 
@@ -110,5 +110,8 @@ def test_short_and_languageless_articles(seeds, profiles):
 
 def test_quiet_story_closes(seeds, profiles):
     later = dataclasses.replace(seeds[1], published=datetime(2023, 9, 20, tzinfo=UTC))
-    assigner = run([seeds[0], later], profiles, quiet_hours=24, window_hours=24 * 30)
+    now = datetime(2023, 10, 1, tzinfo=UTC)
+    assigner = run([seeds[0], later], profiles, now=now, quiet_hours=24, window_hours=24 * 30)
     assert len(assigner.stories()) == 2
+    wide = {"quiet_hours": 24 * 10, "window_hours": 24 * 30}
+    assert len(run([seeds[0], later], profiles, now=now, **wide).stories()) == 1

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +32,9 @@ MAX_AUTHOR_LINE = 80
 #: lines. Shorter inputs are reports already (1-3 KB); rules alone clean them, so no body
 #: sentence of a short report can be lost to a statistical guess.
 MIN_CLASSIFIED_LINES = 40
+#: clean_batch uses several processes only for batches at least this large, in chunks of CHUNK.
+PARALLEL_MIN = 256
+CHUNK = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,16 +185,56 @@ def repeated_lines(articles: Iterable[Article], *, min_articles: int = 3) -> fro
     return frozenset(k for k, n in counts.items() if n >= min_articles)
 
 
-def clean_batch(articles: Iterable[Article], *, min_articles: int = 3) -> Iterator[Article]:
+def clean_batch(
+    articles: Iterable[Article], *, min_articles: int = 3, workers: int | None = 1
+) -> Iterator[Article]:
     """Clean many articles; lines repeated across one source's articles become residue.
 
     The articles are buffered per source (the repeated lines are known only after all of a
     source's articles were seen) and yielded source by source, in input order within a source.
+    ``workers`` > 1 cleans batches of at least :data:`PARALLEL_MIN` articles in that many
+    forked processes (same output, same order); ``None`` uses every core the process may use.
     """
     by_source: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         by_source[article.source].append(article)
+    tasks = []
     for group in by_source.values():
         repeated = repeated_lines(group, min_articles=min_articles)
-        for article in group:
-            yield clean(article, repeated=repeated)
+        tasks.extend((article, repeated) for article in group)
+    workers = available_cores() if workers is None else workers
+    if workers > 1 and len(tasks) >= PARALLEL_MIN and _can_fork():
+        yield from _clean_parallel(tasks, workers)
+    else:
+        yield from (clean(article, repeated=repeated) for article, repeated in tasks)
+
+
+def _clean_chunk(tasks: list[tuple[Article, frozenset[str]]]) -> list[Article]:
+    return [clean(article, repeated=repeated) for article, repeated in tasks]
+
+
+def available_cores() -> int:
+    """How many cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    """Fork is there (not on Windows) and this is no daemon process (those may not fork)."""
+    daemon = multiprocessing.current_process().daemon
+    return "fork" in multiprocessing.get_all_start_methods() and not daemon
+
+
+def _clean_parallel(tasks: list[tuple[Article, frozenset[str]]], workers: int) -> Iterator[Article]:
+    """Clean ``tasks`` in ``workers`` forked processes, in order, in chunks of CHUNK articles.
+
+    The first article is cleaned here first, so the models are loaded once and shared by fork.
+    """
+    yield from _clean_chunk(tasks[:1])
+    chunks = [tasks[i : i + CHUNK] for i in range(1, len(tasks), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for cleaned in pool.map(_clean_chunk, chunks):
+            yield from cleaned

@@ -59,13 +59,18 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 
-_REPORT = (
-    r"berichte|meldete|meldet|meldung|zufolge|\blaut\b|teilte|mitteilte|zitiert|berufung|"
-    r"gegenüber|nach angaben|sagte|erklärte|schrieb|verbreitete|"
-    r"according to|\btold\b|report|\bsaid\b|\bcited?\b|citing|quoted|\bsays\b|\bwrote\b"
-)
+#: Reporting cues: substrings, and words that count only whole (both case-insensitive).
+_REPORT_PARTS = (
+    "berichte meldete meldet meldung zufolge teilte mitteilte zitiert berufung gegenüber sagte "
+    "erklärte schrieb verbreitete report citing quoted"
+).split() + ["nach angaben", "according to"]
+_REPORT_WORDS = r"\b(?:laut|told|said|cited?|says|wrote)\b"
+_NOUN_PARTS = "agentur zeitung sender agency wire newspaper broadcaster".split()
+_REPORT = "|".join([*_REPORT_PARTS, _REPORT_WORDS])
+#: The cues as regexes (their definition); :func:`_has_cue` gives the same answers, faster.
 _REPORT_CUE = re.compile(_REPORT, re.IGNORECASE)
-_CUE = re.compile(_REPORT + r"|agentur|zeitung|sender|agency|wire|newspaper|broadcaster", re.I)
+_CUE = re.compile("|".join([_REPORT, *_NOUN_PARTS]), re.IGNORECASE)
+_WHOLE_WORD_CUE = re.compile(_REPORT_WORDS)
 _OUTLET_NOUN = (
     r"(?:Tages|Wochen|Wirtschafts|Sonntags|Boulevard|Regional)?[Zz]eitung|[Nn]achrichtenagentur|"
     r"Staatsagentur|Agentur|(?:Fernseh|Radio|Staats|Nachrichten)?[Ss]ender|Staatsfernsehen|"
@@ -85,6 +90,21 @@ _NOT_NAMES = frozenset(
     "Woche Wochen Tag Tagen Monday Tuesday Wednesday Thursday Friday Saturday Sunday In On "
     "It He She They We Er Sie Es Am Im Auf Nach Zeit".split()
 )
+
+
+def _fold(text: str) -> str:
+    """``text`` lowercased as the regex engine compares case-insensitively (length kept)."""
+    return text.replace("\u0130", "i").lower().replace("\u0131", "i").replace("\u017f", "s")
+
+
+def _has_report_cue(folded: str) -> bool:
+    """Same answer as ``_REPORT_CUE.search`` on the unfolded text."""
+    return any(w in folded for w in _REPORT_PARTS) or bool(_WHOLE_WORD_CUE.search(folded))
+
+
+def _has_cue(folded: str) -> bool:
+    """Same answer as ``_CUE.search`` on the unfolded text."""
+    return any(w in folded for w in _NOUN_PARTS) or _has_report_cue(folded)
 
 
 def _uniq(items: Iterable[str]) -> tuple[str, ...]:
@@ -156,7 +176,7 @@ def split_trailing_credit(paragraph: str) -> tuple[str, Credits | None]:
     whole = parse_agency_credit(paragraph.strip())
     if whole:
         return "", whole
-    tail = _PAREN_TAIL.search(paragraph)
+    tail = _PAREN_TAIL.search(paragraph) if paragraph.rstrip().endswith((")", "]")) else None
     if tail and (found := parse_agency_credit(tail.group(0).strip())):
         return paragraph[: tail.start()].strip(), found
     if not mention_pattern().search(paragraph[-160:]):  # no agency near the end: no credit
@@ -206,7 +226,7 @@ def parse_photo_credit(line: str) -> Credits | None:
 def _credit_free_lines(text: str) -> Iterable[str]:
     """Lines that may cite a source (a cue word), without photo or trailing agency credits."""
     for line in text.split("\n"):
-        if _CUE.search(line) and parse_photo_credit(line) is None:
+        if _has_cue(_fold(line)) and parse_photo_credit(line) is None:
             body, _ = split_trailing_credit(line)
             if body:
                 yield body
@@ -265,8 +285,9 @@ def quoted_sources(text: str, language: str | None = "de") -> tuple[str, ...]:
             continue
         for start, end in sentence_spans(line, language):
             sentence = line[start:end]
-            hits = _outlet_mentions(sentence) if _REPORT_CUE.search(sentence) else []
-            if _CUE.search(sentence):
+            folded = _fold(sentence)
+            hits = _outlet_mentions(sentence) if _has_report_cue(folded) else []
+            if _has_cue(folded):
                 hits += _agency_mentions(sentence)
             found.extend(name for _, name in sorted(hits))
     return _uniq(found)

@@ -30,19 +30,23 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _in_child(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run ``fn`` in a forked process; return its dict (with the child's peak RSS)."""
+def _child(fn: Callable[..., dict[str, Any]], args: tuple[Any, ...], conn: Any) -> None:
+    out = fn(*args)
+    out["peak_rss_mb"] = round(_rss_mb(), 1)
+    conn.send(out)
+
+
+def _in_child(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """Run ``fn(*args)`` in a fresh (spawned) process; return its dict with its peak RSS.
+
+    Spawned, not forked: a fork would inherit thread pools (rensa's) that do not exist in
+    the child, and the parent's memory would count in the child's RSS.
+    """
     import multiprocessing as mp
 
-    ctx = mp.get_context("fork")
+    ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
-
-    def target() -> None:
-        out = fn()
-        out["peak_rss_mb"] = round(_rss_mb(), 1)
-        child.send(out)
-
-    proc = ctx.Process(target=target)
+    proc = ctx.Process(target=_child, args=(fn, args, child))
     proc.start()
     result = parent.recv()
     proc.join()
@@ -72,7 +76,7 @@ def signature_rate(texts: list[str], workers: int) -> tuple[float, float]:
         return len(dd.signatures(*dd.shingles(tokens, config.shingle), config))
 
     with Clock() as c:
-        done = sum(map_batches(texts, sign, workers))
+        done = sum(map_batches(texts, sign, workers, positions=False))
     return done / c.wall, done / c.cpu
 
 
@@ -135,9 +139,11 @@ def evaluate(corpus: Corpus, index: Any, n: int) -> dict[str, Any]:
     }
 
 
-def _near_dup_phase(corpus: Corpus, n: int, workers: int, sample: int) -> dict[str, Any]:
+def _near_dup_phase(n: int, workers: int, sample: int) -> dict[str, Any]:
     from storyline.reuse.index import ReuseIndex
 
+    with Clock() as gen:
+        corpus = generate(n)
     texts = corpus.texts[:n]
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     rate, rate_cpu = signature_rate(texts, workers)
@@ -168,6 +174,7 @@ def _near_dup_phase(corpus: Corpus, n: int, workers: int, sample: int) -> dict[s
         "end_to_end_s": round(e2e.wall, 2),
         "end_to_end_cpu_s": round(e2e.cpu, 2),
         "groups": len(groups),
+        "generate_s": round(gen.wall, 1),
         **evaluate(corpus, index, n),
     }
 
@@ -201,18 +208,15 @@ def run_bench(
     its peak RSS is that corpus plus the index; then near duplicates on ``docs`` documents.
     """
     workers = max(1, min(workers, os.cpu_count() or 1))
-    pas = _in_child(lambda: _passage_phase(min(passage_docs, docs), workers))
+    pas = _in_child(_passage_phase, min(passage_docs, docs), workers)
     pas["passages_peak_rss_mb"] = pas.pop("peak_rss_mb")
-    with Clock() as gen:
-        corpus = generate(docs)
-    near = _in_child(lambda: _near_dup_phase(corpus, docs, workers, min(sample, docs)))
+    near = _in_child(_near_dup_phase, docs, workers, min(sample, docs))
     near["near_dup_peak_rss_mb"] = near.pop("peak_rss_mb")
     peak = max(near["near_dup_peak_rss_mb"], pas["passages_peak_rss_mb"])
     return {
         **near,
         **pas,
         "peak_rss_mb": peak,
-        "generate_s": round(gen.wall, 1),
         "load_average": round(os.getloadavg()[0], 1),
     }
 

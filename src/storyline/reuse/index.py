@@ -141,7 +141,8 @@ class ReuseIndex:
             self.index_[a.id] = first + i
             self.lengths_[a.id] = len(a.text)
         self.articles_.extend(_slim(a) for a in new)
-        parts = map_batches([a.text for a in new], self._prepare, self.workers)
+        texts = [a.text for a in new]
+        parts = map_batches(texts, self._prepare, self.workers, positions=self.find_passages)
         tokens = concat([p.positions for p in parts])
         self.tokens_ = concat([self.tokens_, tokens]) if first else tokens
         self.doc_hash_ = np.concatenate([self.doc_hash_] + [p.doc_hash for p in parts])

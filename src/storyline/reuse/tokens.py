@@ -117,14 +117,15 @@ def _encode(texts: Sequence[str]) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8).copy()
 
 
-def _tokenise_batch(texts: Sequence[str]) -> Tokens:
+def _tokenise_batch(texts: Sequence[str], positions: bool = True) -> Tokens:
     import numpy as np
 
     buf = _encode(texts)
     ends_of_docs = np.flatnonzero(buf == 0)
     doc_starts = np.concatenate(([0], ends_of_docs[:-1] + 1))
-    chars = np.zeros(len(buf) + 1, dtype=np.int32)
-    np.cumsum((buf & 0xC0) != 0x80, out=chars[1:])
+    chars = np.zeros(len(buf) + 1 if positions else 1, dtype=np.int32)
+    if positions:
+        np.cumsum((buf & 0xC0) != 0x80, out=chars[1:])
     isword = _normalise(buf)
     edge = np.flatnonzero(np.diff(isword.view(np.int8), prepend=np.int8(0), append=np.int8(0)))
     wstart, wend = edge[0::2], edge[1::2]
@@ -133,10 +134,12 @@ def _tokenise_batch(texts: Sequence[str]) -> Tokens:
     np.cumsum(buf * fwd[: len(buf)], out=prefix[1:])
     raw = (prefix[wend] - prefix[wstart]) * back[wstart]
     hashes = mix(raw + (wend - wstart).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-    doc_of_word = np.searchsorted(ends_of_docs, wstart)
-    base = chars[doc_starts][doc_of_word]
-    offsets = np.searchsorted(wstart, np.concatenate((doc_starts, [len(buf)])))
-    return Tokens(hashes, chars[wstart] - base, chars[wend] - base, offsets.astype(np.int64))
+    offsets = np.searchsorted(wstart, np.concatenate((doc_starts, [len(buf)]))).astype(np.int64)
+    if not positions:
+        none = np.zeros(0, dtype=np.int32)
+        return Tokens(hashes, none, none, offsets)
+    base = chars[doc_starts][np.searchsorted(ends_of_docs, wstart)]
+    return Tokens(hashes, chars[wstart] - base, chars[wend] - base, offsets)
 
 
 def batches(texts: Sequence[str], size: int = _BATCH_BYTES) -> list[Sequence[str]]:
@@ -152,15 +155,18 @@ def batches(texts: Sequence[str], size: int = _BATCH_BYTES) -> list[Sequence[str
     return out
 
 
-def map_batches(texts: Sequence[str], fn: Callable[[Tokens], T], workers: int = 1) -> list[T]:
+def map_batches(
+    texts: Sequence[str], fn: Callable[[Tokens], T], workers: int = 1, positions: bool = True
+) -> list[T]:
     """Tokenise ``texts`` batch by batch and apply ``fn`` to each batch's tokens.
 
     numpy releases the GIL in its array loops, so ``workers`` threads run batches in parallel.
+    ``positions=False`` skips character offsets (``starts``/``ends`` come back empty).
     """
     jobs = batches(list(texts))
 
     def run(batch: Sequence[str]) -> T:
-        return fn(_tokenise_batch(batch))
+        return fn(_tokenise_batch(batch, positions))
 
     if workers <= 1 or len(jobs) <= 1:
         return [run(b) for b in jobs]

@@ -7,7 +7,17 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
-from storyline.model import Article, Comparison, Story
+from storyline.model import (
+    Article,
+    Attribution,
+    Comparison,
+    Correction,
+    DupGroup,
+    OutletDependency,
+    SharedPassage,
+    Story,
+)
+from storyline.store.reuse_codec import ReuseChanges
 
 
 @runtime_checkable
@@ -101,3 +111,57 @@ class Store(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+    # reuse: duplicate groups, shared passages, attribution (see docs/reuse.md)
+
+    def put_reuse(self, update: ReuseChanges, state: bytes | None = None) -> None:
+        """Apply one ``ReuseIndex.add`` result atomically: drop the ``replaced`` groups,
+        insert or replace ``groups`` and ``attributions``, add ``passages`` (a passage stored
+        already is kept once); ``state`` (the serialised index) replaces the stored one."""
+        ...
+
+    def reuse_state(self) -> bytes | None:
+        """The serialised ReuseIndex stored by :meth:`put_reuse`, or None."""
+        ...
+
+    def passages_of(self, article_id: str) -> list[SharedPassage]:
+        """Shared passages the article takes part in (as ``a`` or ``b``), in text order."""
+        ...
+
+    def count_passages(self) -> int: ...
+
+    def dup_groups(self) -> list[DupGroup]:
+        """Every duplicate group, by id."""
+        ...
+
+    def dup_group_of(self, article_id: str) -> DupGroup | None:
+        """The near-duplicate group holding the article (else its exact group), or None."""
+        ...
+
+    def attribution(self, article_id: str) -> Attribution | None: ...
+
+    def outlet_dependency(self) -> list[OutletDependency]:
+        """Per source of the stored articles: wire share and agency dependency, by source."""
+        ...
+
+    # corrections (see docs/stories.md)
+
+    def add_correction(self, correction: Correction) -> None:
+        """Record a person's split/merge/move (InputError for one that cannot be replayed)."""
+        ...
+
+    def corrections(self) -> list[Correction]:
+        """Every recorded correction, oldest first (the order they are replayed in)."""
+        ...
+
+    # streaming story assignment (see docs/stories.md, "In the CLI")
+
+    def add_story_profiles(self, rows: Iterable[tuple[str, int, bytes]]) -> None:
+        """Keep, per assigned article, ``(article_id, corrections recorded before it was
+        assigned, serialised similarity profile)``; an article stored already keeps its row;
+        an unknown article id raises StoreError and stores nothing."""
+        ...
+
+    def story_profiles(self) -> list[tuple[str, int, bytes]]:
+        """The rows of :meth:`add_story_profiles`, in the order they were added."""
+        ...

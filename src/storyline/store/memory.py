@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from storyline.errors import StoreError
-from storyline.model import Article, Comparison, Story
+from storyline.model import (
+    Article,
+    Attribution,
+    Comparison,
+    Correction,
+    DupGroup,
+    OutletDependency,
+    SharedPassage,
+    Story,
+)
 from storyline.store import terms
 from storyline.store.checks import (
     Filters,
@@ -17,6 +27,14 @@ from storyline.store.checks import (
     check_pair,
     check_pairs,
     missing_article,
+)
+from storyline.store.reuse_codec import (
+    ReuseChanges,
+    StagedReuse,
+    dependency,
+    missing_reuse_article,
+    passage_key,
+    stage_reuse,
 )
 
 
@@ -33,6 +51,9 @@ class MemoryStore:
         self._latest: dict[str, str] = {}
         self._order: list[Story] | None = None
         self._closed = False
+        self._reuse = _ReuseTables()
+        self._corrections: list[Correction] = []
+        self._profiles: dict[str, tuple[str, int, bytes]] = {}
 
     def __enter__(self) -> MemoryStore:
         return self
@@ -211,6 +232,108 @@ class MemoryStore:
     def _check_open(self) -> None:
         if self._closed:
             raise StoreError("the in-memory store is closed; open a new one with open_store()")
+
+    # reuse
+
+    def put_reuse(self, update: ReuseChanges, state: bytes | None = None) -> None:
+        """Apply one ReuseIndex update atomically (see :class:`Store`)."""
+        with self._lock:
+            self._check_open()
+            staged = stage_reuse(update)
+            for article_id in sorted(staged.article_ids()):
+                if article_id not in self._articles:
+                    raise missing_reuse_article(article_id)
+            self._reuse.apply(staged, state)
+
+    def reuse_state(self) -> bytes | None:
+        self._check_open()
+        return self._reuse.state
+
+    def passages_of(self, article_id: str) -> list[SharedPassage]:
+        self._check_open()
+        found = self._reuse.passages_by_article.get(article_id, {})
+        return sorted(found.values(), key=lambda p: _text_order(p, article_id))
+
+    def count_passages(self) -> int:
+        self._check_open()
+        return len(self._reuse.passages)
+
+    def dup_groups(self) -> list[DupGroup]:
+        self._check_open()
+        return sorted(self._reuse.groups.values(), key=lambda g: g.id)
+
+    def dup_group_of(self, article_id: str) -> DupGroup | None:
+        found = [g for g in self.dup_groups() if article_id in g.articles]
+        return min(found, key=lambda g: (g.kind != "near", g.id), default=None)
+
+    def attribution(self, article_id: str) -> Attribution | None:
+        self._check_open()
+        return self._reuse.attributions.get(article_id)
+
+    def outlet_dependency(self) -> list[OutletDependency]:
+        self._check_open()
+        rows = [(a.id, a.source, len(a.text)) for a in self._articles.values()]
+        return dependency(rows, self._reuse.attributions.values())
+
+    # corrections: a person's split/merge/move, replayed after automatic grouping
+
+    def add_correction(self, correction: Correction) -> None:
+        from storyline.store.corrections import check_correction
+
+        check_correction(correction)
+        with self._lock:
+            self._check_open()
+            self._corrections.append(correction)
+
+    def corrections(self) -> list[Correction]:
+        self._check_open()
+        return list(self._corrections)
+
+    # streaming assignment: per article, its similarity profile and the corrections before it
+
+    def add_story_profiles(self, rows: Iterable[tuple[str, int, bytes]]) -> None:
+        with self._lock:
+            self._check_open()
+            rows = list(rows)
+            for article_id, _, _ in rows:
+                if article_id not in self._articles:
+                    raise StoreError(f"article {article_id!r} is not stored; add_articles first")
+            for article_id, before, data in rows:
+                self._profiles.setdefault(article_id, (article_id, int(before), bytes(data)))
+
+    def story_profiles(self) -> list[tuple[str, int, bytes]]:
+        self._check_open()
+        return list(self._profiles.values())
+
+
+@dataclass(slots=True)
+class _ReuseTables:
+    """The memory backend's reuse tables."""
+
+    groups: dict[str, DupGroup] = field(default_factory=dict)
+    passages: dict[tuple, SharedPassage] = field(default_factory=dict)
+    passages_by_article: dict[str, dict[tuple, SharedPassage]] = field(default_factory=dict)
+    attributions: dict[str, Attribution] = field(default_factory=dict)
+    state: bytes | None = None
+
+    def apply(self, staged: StagedReuse, state: bytes | None) -> None:
+        for group_id in staged.replaced:
+            self.groups.pop(group_id, None)
+        self.groups.update((g.id, g) for g in staged.groups)
+        for p in staged.passages:
+            key = passage_key(p)
+            self.passages.setdefault(key, p)
+            for article_id in (p.a, p.b):
+                self.passages_by_article.setdefault(article_id, {}).setdefault(key, p)
+        self.attributions.update((att.article, att) for att, _ in staged.attributions)
+        if state is not None:
+            self.state = bytes(state)
+
+
+def _text_order(p: SharedPassage, article_id: str) -> tuple[int, int, str]:
+    if p.a == article_id:
+        return (p.a_start, p.a_end, p.b)
+    return (p.b_start, p.b_end, p.a)
 
 
 def _words(article: Article) -> list[str]:

@@ -112,3 +112,50 @@ def _stories(conn: sqlite3.Connection) -> None:
             story_id TEXT PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
             method TEXT NOT NULL, alignments TEXT NOT NULL, shares TEXT NOT NULL)""",
     )
+
+
+@migration("0003_reuse")
+def _reuse(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """CREATE TABLE reuse_groups (
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, similarity REAL NOT NULL,
+            method TEXT NOT NULL)""",
+        """CREATE TABLE reuse_group_articles (
+            group_id TEXT NOT NULL REFERENCES reuse_groups (id) ON DELETE CASCADE,
+            article_id TEXT NOT NULL REFERENCES articles (id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (group_id, position))""",
+        "CREATE INDEX reuse_group_articles_article ON reuse_group_articles (article_id)",
+        """CREATE TABLE reuse_passages (
+            a TEXT NOT NULL REFERENCES articles (id), a_start INTEGER NOT NULL,
+            a_end INTEGER NOT NULL, b TEXT NOT NULL REFERENCES articles (id),
+            b_start INTEGER NOT NULL, b_end INTEGER NOT NULL, words INTEGER NOT NULL,
+            similarity REAL NOT NULL, method TEXT NOT NULL,
+            PRIMARY KEY (a, a_start, a_end, b, b_start, b_end))""",
+        "CREATE INDEX reuse_passages_b ON reuse_passages (b)",
+        """CREATE TABLE reuse_attributions (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id), data TEXT NOT NULL)""",
+        "CREATE TABLE reuse_state (name TEXT PRIMARY KEY, data BLOB NOT NULL)",
+    )
+
+
+@migration("0004_corrections")
+def _corrections(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """CREATE TABLE corrections (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, story TEXT NOT NULL,
+            articles TEXT NOT NULL, other TEXT, at TEXT)""",
+    )
+
+
+@migration("0005_assigner")
+def _assigner(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """CREATE TABLE story_profiles (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id TEXT NOT NULL UNIQUE REFERENCES articles (id),
+            corrections INTEGER NOT NULL, data BLOB NOT NULL)""",
+    )

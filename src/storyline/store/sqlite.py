@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from storyline.errors import StoreError
-from storyline.model import Article, Comparison, Story
+from storyline.model import (
+    Article,
+    Attribution,
+    Comparison,
+    Correction,
+    DupGroup,
+    OutletDependency,
+    SharedPassage,
+    Story,
+)
 from storyline.store import codec, migrations, terms
 from storyline.store.checks import (
     Filters,
@@ -28,6 +37,16 @@ from storyline.store.checks import (
     check_pairs,
     encode_comparison,
     missing_article,
+)
+from storyline.store.reuse_codec import (
+    INDEX_STATE,
+    ReuseChanges,
+    StagedReuse,
+    attribution_from_dict,
+    dependency,
+    missing_reuse_article,
+    passage_key,
+    stage_reuse,
 )
 
 _CHUNK = 500
@@ -287,6 +306,155 @@ class SQLiteStore:
         for story_id, article_id in rows:
             links.setdefault(story_id, []).append(article_id)
         return links
+
+    # reuse
+
+    def put_reuse(self, update: ReuseChanges, state: bytes | None = None) -> None:
+        """Apply one ReuseIndex update in one transaction (see :class:`Store`)."""
+        staged = stage_reuse(update)
+        with self._write() as conn:
+            self._check_reuse_articles(conn, staged)
+            for group_id in staged.replaced:
+                conn.execute("DELETE FROM reuse_groups WHERE id = ?", (group_id,))
+            for g in staged.groups:
+                _put_group(conn, g)
+            conn.executemany(_INSERT_PASSAGE, [passage_key(p) + _passage_rest(p)
+                                               for p in staged.passages])  # fmt: skip
+            conn.executemany(
+                "INSERT OR REPLACE INTO reuse_attributions (article_id, data) VALUES (?, ?)",
+                [(att.article, data) for att, data in staged.attributions],
+            )
+            if state is not None:
+                conn.execute(
+                    "INSERT OR REPLACE INTO reuse_state (name, data) VALUES (?, ?)",
+                    (INDEX_STATE, sqlite3.Binary(state)),
+                )
+
+    def _check_reuse_articles(self, conn: sqlite3.Connection, staged: StagedReuse) -> None:
+        wanted = sorted(staged.article_ids())
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            sql = f"SELECT id FROM articles WHERE id IN ({_marks(chunk)})"
+            known = {r[0] for r in conn.execute(sql, chunk)}
+            for article_id in chunk:
+                if article_id not in known:
+                    raise missing_reuse_article(article_id)
+
+    def reuse_state(self) -> bytes | None:
+        rows = self._read("SELECT data FROM reuse_state WHERE name = ?", (INDEX_STATE,))
+        return bytes(rows[0][0]) if rows else None
+
+    def passages_of(self, article_id: str) -> list[SharedPassage]:
+        rows = self._read(
+            "SELECT * FROM reuse_passages WHERE a = ? UNION SELECT * FROM reuse_passages "
+            "WHERE b = ?",
+            (article_id, article_id),
+        )
+        found = [SharedPassage(*(row[k] for k in SharedPassage.__slots__)) for row in rows]
+        return sorted(found, key=lambda p: _text_order(p, article_id))
+
+    def count_passages(self) -> int:
+        return int(self._read("SELECT COUNT(*) FROM reuse_passages")[0][0])
+
+    def dup_groups(self) -> list[DupGroup]:
+        return self._groups("")
+
+    def dup_group_of(self, article_id: str) -> DupGroup | None:
+        where = "WHERE g.id IN (SELECT group_id FROM reuse_group_articles WHERE article_id = ?)"
+        found = self._groups(where, (article_id,))
+        return min(found, key=lambda g: (g.kind != "near", g.id), default=None)
+
+    def _groups(self, where: str, params: Sequence[Any] = ()) -> list[DupGroup]:
+        sql = (
+            "SELECT g.id, g.kind, g.similarity, g.method, m.article_id FROM reuse_groups g "
+            f"JOIN reuse_group_articles m ON m.group_id = g.id {where} ORDER BY g.id, m.position"
+        )
+        members: dict[str, list[str]] = {}
+        heads: dict[str, sqlite3.Row] = {}
+        for row in self._read(sql, params):
+            heads.setdefault(row["id"], row)
+            members.setdefault(row["id"], []).append(row["article_id"])
+        return [
+            DupGroup(i, h["kind"], tuple(members[i]), h["similarity"], h["method"])
+            for i, h in heads.items()
+        ]
+
+    def attribution(self, article_id: str) -> Attribution | None:
+        rows = self._read("SELECT data FROM reuse_attributions WHERE article_id = ?", (article_id,))
+        return attribution_from_dict(_loads(rows[0][0])) if rows else None
+
+    def outlet_dependency(self) -> list[OutletDependency]:
+        with self._lock:
+            rows = self._read("SELECT id, source, length(text) FROM articles")
+            atts = self._read("SELECT data FROM reuse_attributions")
+        return dependency(
+            [tuple(r) for r in rows], (attribution_from_dict(_loads(r[0])) for r in atts)
+        )
+
+    # corrections: a person's split/merge/move, replayed after automatic grouping
+
+    def add_correction(self, correction: Correction) -> None:
+        from storyline.store.corrections import correction_row
+
+        row = correction_row(correction)
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO corrections (kind, story, articles, other, at) VALUES (?, ?, ?, ?, ?)",
+                row,
+            )
+
+    def corrections(self) -> list[Correction]:
+        from storyline.store.corrections import correction_from_row
+
+        rows = self._read("SELECT kind, story, articles, other, at FROM corrections ORDER BY seq")
+        return [correction_from_row(r) for r in rows]
+
+    # streaming assignment: per article, its similarity profile and the corrections before it
+
+    def add_story_profiles(self, rows: Iterable[tuple[str, int, bytes]]) -> None:
+        rows = [(a, int(n), bytes(d)) for a, n, d in rows]
+        try:
+            with self._write() as conn:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO story_profiles (article_id, corrections, data) "
+                    "VALUES (?, ?, ?)",
+                    rows,
+                )
+        except sqlite3.IntegrityError:
+            msg = "a profile names an article that is not stored; add_articles first"
+            raise StoreError(msg) from None
+
+    def story_profiles(self) -> list[tuple[str, int, bytes]]:
+        rows = self._read("SELECT article_id, corrections, data FROM story_profiles ORDER BY seq")
+        return [(r[0], r[1], bytes(r[2])) for r in rows]
+
+
+_INSERT_PASSAGE = (
+    "INSERT OR IGNORE INTO reuse_passages (a, a_start, a_end, b, b_start, b_end, words, "
+    "similarity, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _passage_rest(p: SharedPassage) -> tuple[int, float, str]:
+    return (p.words, p.similarity, p.method)
+
+
+def _put_group(conn: sqlite3.Connection, g: DupGroup) -> None:
+    conn.execute("DELETE FROM reuse_groups WHERE id = ?", (g.id,))
+    conn.execute(
+        "INSERT INTO reuse_groups (id, kind, similarity, method) VALUES (?, ?, ?, ?)",
+        (g.id, g.kind, g.similarity, g.method),
+    )
+    conn.executemany(
+        "INSERT INTO reuse_group_articles (group_id, article_id, position) VALUES (?, ?, ?)",
+        [(g.id, a, i) for i, a in enumerate(g.articles)],
+    )
+
+
+def _text_order(p: SharedPassage, article_id: str) -> tuple[int, int, str]:
+    if p.a == article_id:
+        return (p.a_start, p.a_end, p.b)
+    return (p.b_start, p.b_end, p.a)
 
 
 def _connect(path: str) -> sqlite3.Connection:

@@ -111,7 +111,7 @@ def _membership(story, members, profiles, i, ranked, assigner) -> Membership:
         reason=base.reason,
         score=best.score,
         matches=tuple((members[k].id, s.score) for k, s in ranked),
-        shared_entities=tuple(sorted(profiles[i].entities & profiles[j].entities))[:12],
+        shared_entities=_top_entities(profiles[i], profiles[j], article, members[j]),
         shared_passages=tuple(shared_passages(article_text(article), article_text(members[j]))[:3]),
         parts=best.parts,
         gap_hours=_gap(article, members[j]),
@@ -119,6 +119,13 @@ def _membership(story, members, profiles, i, ranked, assigner) -> Membership:
         notes=base.notes,
         method=METHOD,
     )
+
+
+def _top_entities(pa: F.Profile, pb: F.Profile, a: Article, b: Article) -> tuple[str, ...]:
+    """Shared entity-like tokens, most mentioned first (at most 12)."""
+    text = (article_text(a) + " " + article_text(b)).casefold()
+    shared = sorted(pa.entities & pb.entities)
+    return tuple(sorted(shared, key=lambda e: -text.count(e))[:12])
 
 
 def _assigned(story: Story, article: Article, assigner: StoryAssigner | None) -> Membership:

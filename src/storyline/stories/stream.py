@@ -27,7 +27,7 @@ import hashlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -136,7 +136,7 @@ class StoryAssigner:
         *,
         quiet_hours: float = 72.0,
         window_hours: float = 96.0,
-        join_below: float = 2.2,
+        join_below: float = 1.45,
         candidates: int = 64,
         rescore: int = 8,
         terms: int = 12,
@@ -144,7 +144,7 @@ class StoryAssigner:
         dims: int = 256,
         min_words: int = 5,
         max_future_hours: float = 24.0,
-        max_profiles: int = 50_000,
+        max_profiles: int = 20_000,
         model: str = "use",
         seed: int = 0,
     ) -> None:
@@ -341,7 +341,7 @@ class StoryAssigner:
         for key in self._terms(prof):
             self.postings_.setdefault(key, array("i")).append(idx)
         self.open_.add(story, self.vectors_[idx].astype(np.float32))
-        self.profiles_[idx] = prof
+        self.profiles_[idx] = replace(prof, use_sentences=prof.use_sentences.astype(np.float16))
         while len(self.profiles_) > self.max_profiles:
             self.profiles_.popitem(last=False)
 

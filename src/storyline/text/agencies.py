@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 NEWS = "news"
 PHOTO = "photo"
@@ -131,10 +131,13 @@ AGENCIES: tuple[Agency, ...] = (
 _SEP = re.compile(r"[\s\-‐‑‒–—_]+")
 
 
+@lru_cache(maxsize=8192)
 def agency_key(token: str) -> str:
     """The lookup key of a spelling: NFKC, casefolded, accents and hyphens/spaces unified."""
-    s = unicodedata.normalize("NFKD", token.strip().strip(".,;:()[]{}'\"«»„“”‚‘’"))
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = token.strip().strip(".,;:()[]{}'\"«»„“”‚‘’")
+    if not s.isascii():  # ASCII text is already decomposed and has no accents to drop
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(c for c in s if not unicodedata.combining(c))
     return _SEP.sub(" ", s.casefold()).strip()
 
 
@@ -154,11 +157,21 @@ def canonical_agency(token: str) -> str | None:
     return agency.name if agency else None
 
 
+def _alias_regex(alias: str) -> str:
+    return re.escape(alias).replace(r"\-", r"[\-\s]?").replace(r"\ ", r"[\s\-]+")
+
+
 @cache
 def mention_pattern() -> re.Pattern[str]:
-    """A regex matching any alias as a whole word, longest alias first (case-insensitive)."""
+    """A regex matching any alias as a whole word, longest alias first (case-insensitive).
+
+    The alternatives are grouped by their (lowercased) first letter, keeping their order within
+    a group: the same matches as one flat alternation, but the regex engine tries one group
+    per word instead of every alias (several times faster on running text).
+    """
     aliases = sorted({x for a in AGENCIES for x in a.aliases}, key=len, reverse=True)
-    body = "|".join(
-        re.escape(x).replace(r"\-", r"[\-\s]?").replace(r"\ ", r"[\s\-]+") for x in aliases
-    )
+    groups: dict[str, list[str]] = {}
+    for alias in aliases:
+        groups.setdefault(alias[0].lower(), []).append(_alias_regex(alias[1:]))
+    body = "|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in groups.items())
     return re.compile(rf"(?<![\w\-])(?:{body})(?![\w])", re.IGNORECASE)
