@@ -4,7 +4,9 @@
 
 The corpus generator is storyline.reuse.synthetic (German-like text, ground truth kept);
 the measuring code is storyline.reuse.benchmark.run_bench, which `storyline bench dedup`
-calls too. datasketch is measured on a subsample (--sample, default 5,000 documents).
+calls too. datasketch is measured on a subsample (--sample, default 5,000 documents), and so
+is the numpy + rensa fallback of the compiled kernels. `STORYLINE_NO_NATIVE=1` runs the whole
+benchmark on that fallback.
 """
 
 from __future__ import annotations

@@ -126,6 +126,28 @@ def main() -> None:
         f"{1e3 * brute:.1f} ms/article ({brute / np.median(lat):.1f}x the indexed p50) |"
     )
     print(f"| profile cache | {len(assigner.profiles_):,} profiles |")
+    save_s, load_s, size = state_round_trip(assigner)
+    n = assigner.n_articles_
+    print(
+        f"| saved state (`state_codec`): size, save / load | {size / n:,.0f} bytes/article, "
+        f"{save_s:.2f} / {load_s:.2f} s |"
+    )
+    print(
+        f"| alternative: replaying {n:,} articles at the measured rate | "
+        f"{n / (args.stream / lat.sum()):,.0f} s ({n / (args.stream / lat.sum()) / load_s:,.0f}x "
+        f"the load) |"
+    )
+
+
+def state_round_trip(assigner: StoryAssigner) -> tuple[float, float, int]:
+    """Seconds to save and to load the assigner's state, and its size in bytes."""
+    from storyline.stories.state_codec import state_from_bytes, state_to_bytes
+
+    t0 = time.perf_counter()
+    data = state_to_bytes(assigner)
+    t1 = time.perf_counter()
+    state_from_bytes(data)
+    return t1 - t0, time.perf_counter() - t1, len(data)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,13 @@ Features come from :mod:`storyline.stories.features` (same code as at run time).
 the human "Overall" ratings (1 = same story .. 4 = unrelated). Evaluation is 5-fold
 cross-validation grouped by connected article ids, so a pair, its translated copies
 (``augmented=1``) and any other pair sharing an article never sit on both sides of a split.
-The final model is a small gradient-boosted tree ensemble (scikit-learn at training time),
-exported to ``src/storyline/data/similarity.<variant>.v1.json`` and evaluated with numpy at
-run time (:mod:`storyline.stories.similarity`). e5 vectors are cached under bench/out/.
+The final model is the mean (``BLEND``) of a small monotone gradient-boosted tree ensemble
+and a ridge model (scikit-learn at training time). Both are also fitted on ``ANCHORS`` copies
+of the self-pair row (every feature 1, target 1), so the linear part cannot extrapolate a text
+compared with itself away from "same story"; anchors join the training folds only. Exported
+to ``src/storyline/data/similarity.<variant>.v2.json`` and evaluated with numpy at run time
+(:mod:`storyline.stories.similarity`). USE and e5 vectors are cached under bench/out/
+(``use_cache.npz``, ``e5_cache.npz``, keyed by the SHA-1 of the text).
 """
 
 from __future__ import annotations
@@ -31,24 +35,35 @@ sys.path.insert(0, str(ROOT / "src"))
 from storyline.stories import features as F  # noqa: E402
 from storyline.stories.encoders import encode_e5, encode_use  # noqa: E402
 from storyline.stories.metrics import auc_same_story, pearson  # noqa: E402
-from storyline.stories.similarity import TreeModel, model_path  # noqa: E402
+from storyline.stories.similarity import UNCONSTRAINED, TreeModel, model_path  # noqa: E402
 
 PAIRS = ROOT.parent / "shared" / "data" / "semeval2022-dev" / "pairs.csv"
-E5_CACHE = ROOT / "bench" / "out" / "e5_cache.npz"
+CACHE = ROOT / "bench" / "out" / "{}_cache.npz"
 TREES = {"max_iter": 300, "max_depth": 3, "learning_rate": 0.03}
-#: Features whose rise may not raise the score (more overlap never means less similar).
-UNCONSTRAINED = ("length_ratio", "same_language")
+#: Ridge penalty of the linear part (features standardised) and its weight in the blend.
+ALPHA = 10.0
+BLEND = 0.5
+#: Self-pair rows (all features 1, target 1.0) added to every training set.
+ANCHORS = 30
+VERSION = "v2"
 
 
-def cached_e5(cache: dict[str, np.ndarray]):
+def cached(encoder, cache: dict[str, np.ndarray]):
+    """``encoder`` with a text -> vector cache (SHA-1 keys), filled as texts come."""
+
     def encode(texts: list[str]) -> np.ndarray:
         keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
-        missing = [t for t, k in zip(texts, keys, strict=True) if k not in cache]
-        for t, v in zip(missing, encode_e5(missing) if missing else [], strict=True):
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cache))
+        for t, v in zip(missing, encoder(missing) if missing else [], strict=True):
             cache[hashlib.sha1(t.encode()).hexdigest()] = v
         return np.stack([cache[k] for k in keys])
 
     return encode
+
+
+def load_cache(name: str) -> dict[str, np.ndarray]:
+    path = Path(str(CACHE).format(name))
+    return dict(np.load(path)) if path.exists() else {}
 
 
 def groups(rows: list[dict[str, str]]) -> np.ndarray:
@@ -68,7 +83,7 @@ def groups(rows: list[dict[str, str]]) -> np.ndarray:
 
 
 def feature_matrix(rows, use_e5: bool, reuse: bool) -> tuple[np.ndarray, tuple[str, ...]]:
-    cached = ROOT / "bench" / "out" / f"features.{'e5' if use_e5 else 'use'}.npz"
+    cached = ROOT / "bench" / "out" / f"features.{'e5' if use_e5 else 'use'}.{VERSION}.npz"
     if reuse and cached.exists():
         data = np.load(cached)
         return data["x"], tuple(str(n) for n in data["names"])
@@ -80,27 +95,54 @@ def feature_matrix(rows, use_e5: bool, reuse: bool) -> tuple[np.ndarray, tuple[s
 def compute_features(rows, use_e5: bool) -> tuple[np.ndarray, tuple[str, ...]]:
     texts = [r["text1"] for r in rows] + [r["text2"] for r in rows]
     langs = [r["lang1"] for r in rows] + [r["lang2"] for r in rows]
-    e5 = None
-    if use_e5:
-        cache = dict(np.load(E5_CACHE)) if E5_CACHE.exists() else {}
-        e5 = cached_e5(cache)
+    caches = {"use": load_cache("use"), "e5": load_cache("e5") if use_e5 else {}}
+    use = cached(encode_use, caches["use"])
+    e5 = cached(encode_e5, caches["e5"]) if use_e5 else None
     t0 = time.perf_counter()
-    profs = F.profiles(texts, langs, encode_use, e5)
+    profs = F.profiles(texts, langs, use, e5)
     print(f"profiles: {len(texts)} texts in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    if use_e5:
-        np.savez(E5_CACHE, **cache)
+    for name, cache in caches.items():
+        if cache:
+            np.savez(str(CACHE).format(name), **cache)
     names = F.USE_FEATURES + (F.E5_FEATURES if use_e5 else ())
     n = len(rows)
     feats = [F.pair_features(profs[i], profs[n + i]) for i in range(n)]
     return np.array([[f[k] for k in names] for f in feats], dtype=np.float64), names
 
 
-def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]):
-    """Gradient-boosted trees, monotone: each overlap feature can only lower the score."""
-    from sklearn.ensemble import HistGradientBoostingRegressor
+class Blend:
+    """``(1 - BLEND) * trees + BLEND * linear``; the trees are monotone in the overlap
+    features, the linear part is anchored at the self-pair row."""
 
-    mono = [0 if n in UNCONSTRAINED else -1 for n in names]
-    return HistGradientBoostingRegressor(random_state=0, monotonic_cst=mono, **TREES).fit(x, y)
+    def __init__(self, x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> None:
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
+        x = np.vstack([x, np.ones((ANCHORS, x.shape[1]))])
+        y = np.concatenate([y, np.ones(ANCHORS)])
+        mono = [0 if n in UNCONSTRAINED else -1 for n in names]
+        self.trees = HistGradientBoostingRegressor(random_state=0, monotonic_cst=mono, **TREES)
+        self.trees.fit(x, y)
+        self.linear = fit_linear(x, y)
+
+    def predict_linear(self, x: np.ndarray) -> np.ndarray:
+        lin = self.linear
+        return lin["intercept"] + ((x - lin["mean"]) / lin["scale"]) @ lin["coef"]
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        out = (1 - BLEND) * self.trees.predict(x) + BLEND * self.predict_linear(x)
+        return np.clip(out, 1, 4)
+
+
+def fit_linear(x: np.ndarray, y: np.ndarray) -> dict:
+    """Ridge regression (penalty ``ALPHA``) on standardised features, in closed form."""
+    mean, scale = x.mean(axis=0), np.maximum(x.std(axis=0), 1e-9)
+    z = (x - mean) / scale
+    coef = np.linalg.solve(z.T @ z + ALPHA * np.eye(z.shape[1]), z.T @ (y - y.mean()))
+    return {"mean": mean, "scale": scale, "coef": coef, "intercept": float(y.mean())}
+
+
+def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Blend:
+    return Blend(x, y, names)
 
 
 def cross_validate(x, y, g, names) -> np.ndarray:
@@ -138,18 +180,23 @@ def _tree(nodes) -> dict:
 
 def export(model, names, variant: str, cv: dict, n: int) -> Path:
     path = model_path(variant)
-    trees = [_tree(p[0].nodes) for p in model._predictors]
+    trees = [_tree(p[0].nodes) for p in model.trees._predictors]
     doc = {
-        "method": f"stories.similarity.{variant}.v1",
+        "method": f"stories.similarity.{variant}.{VERSION}",
         "features": list(names),
-        "base": float(np.ravel(model._baseline_prediction)[0]),
+        "base": float(np.ravel(model.trees._baseline_prediction)[0]),
         "learning_rate": 1.0,  # leaf values already carry the shrinkage
         "max_depth": int(TREES["max_depth"]),
         "trees": trees,
+        "linear": {k: np.ravel(v).tolist() for k, v in model.linear.items() if k != "intercept"}
+        | {"intercept": model.linear["intercept"]},
+        "blend": BLEND,
         "trained_on": f"SemEval-2022 Task 8 dev pairs ({n}), target Overall",
         "training": {
             "script": "bench/train_similarity.py",
-            "model": "HistGradientBoostingRegressor",
+            "model": "HistGradientBoostingRegressor (monotone) + ridge, mean",
+            "alpha": ALPHA,
+            "self_pair_anchors": ANCHORS,
             **TREES,
         },
         "cross_validation": cv,
@@ -163,7 +210,7 @@ def main() -> None:
     ap.add_argument("--pairs", type=Path, default=PAIRS)
     ap.add_argument("--no-e5", action="store_true")
     ap.add_argument("--write", action="store_true", help="write the shipped model JSON")
-    ap.add_argument("--reuse", action="store_true", help="reuse bench/out/features.*.npz")
+    ap.add_argument("--reuse", action="store_true", help="reuse bench/out/features.*.v2.npz")
     args = ap.parse_args()
     rows = list(csv.DictReader(args.pairs.open(encoding="utf-8")))
     y = np.array([float(r["Overall"]) for r in rows])

@@ -235,3 +235,57 @@ def test_group_method_still_available_and_keeps_corrections(tmp_path):
     assert store.story(seeds.id).articles == seeds.articles[1:]
     assert restory(store) == 2  # the streaming assigner replays the same correction
     assert seeds.articles[0] in store.story(flood.id).articles
+
+
+def test_later_ingests_resume_the_saved_assigner_and_match_a_rebuild(tmp_path, monkeypatch):
+    import sqlite3
+
+    import storyline.stories.replay as replay_module
+    from storyline.pipeline import ingest, restory
+    from storyline.store import open_store
+
+    from .conftest import SEED_CH, SEED_ET
+
+    db = tmp_path / "s.db"
+    with open_store(db) as store:
+        ingest(store, [SEED_CH, _write(tmp_path, "flood", FLOOD)])
+        assert store.assigner_state().profiles == 2
+
+    def no_replay(*args, **kwargs):
+        raise AssertionError("the saved state should have been resumed")
+
+    with open_store(db) as store, monkeypatch.context() as patched:
+        patched.setattr(replay_module, "replay", no_replay)
+        ingest(store, [SEED_ET, _write(tmp_path, "chess", CHESS)])
+        resumed = sorted((s.id, s.articles, s.title) for s in store.stories())
+        assert store.assigner_state().profiles == 4
+    assert len(resumed) == 3 and any(len(ids) == 2 for _, ids, _ in resumed)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM assigner_state")
+    with open_store(db) as store:  # no state: rebuilt by replaying the stored profiles
+        restory(store)
+        assert sorted((s.id, s.articles, s.title) for s in store.stories()) == resumed
+        assert store.assigner_state().profiles == 4
+
+
+def test_explanations_use_the_profiles_stored_at_ingest(monkeypatch):
+    import storyline.stories.explain as explain_module
+    from storyline.pipeline import analysed, explained, ingest, story_report
+    from storyline.store import MemoryStore
+
+    from .conftest import SEED_CH, SEED_ET
+
+    store = MemoryStore()
+    ingest(store, [SEED_CH, SEED_ET])
+    report = story_report(store, store.stories()[0].id)
+    fresh = explained(report).extras["membership"]
+
+    def no_encoding(*args, **kwargs):
+        raise AssertionError("the stored profiles should have been used")
+
+    monkeypatch.setattr(explain_module.F, "profiles", no_encoding)
+    stored = explained(analysed(report), store=store).extras["membership"]
+    assert [(m.article, m.reason, m.matches[0][0]) for m in stored] == [
+        (m.article, m.reason, m.matches[0][0]) for m in fresh
+    ]
+    assert all(abs(a.score - b.score) < 0.02 for a, b in zip(stored, fresh, strict=True))

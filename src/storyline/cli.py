@@ -143,7 +143,8 @@ def show(story_id: str, db: str, as_json: bool) -> None:
 
     with _open(db) as store:
         try:
-            report = explained(analysed(story_report(store, story_id)), store.corrections())
+            report = story_report(store, story_id)
+            report = explained(analysed(report), store.corrections(), store=store)
         except NotFound as exc:
             raise click.ClickException(str(exc)) from exc
         from storyline.pipeline import stored_reuse

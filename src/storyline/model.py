@@ -399,7 +399,7 @@ class Similarity:
 
     score: float
     parts: tuple[tuple[str, float], ...] = ()
-    method: str = "stories.similarity.use.v1"
+    method: str = "stories.similarity.use.v2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,7 +421,7 @@ class SimilarityMetrics:
     pearson: float
     same_story_auc: float
     by_language: tuple[tuple[str, int, float], ...] = ()
-    method: str = "stories.similarity.use.v1"
+    method: str = "stories.similarity.use.v2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,3 +456,25 @@ class Correction:
     articles: tuple[str, ...] = ()
     other: str | None = None
     at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssignerState:
+    """A saved streaming assigner: how many stored profiles and recorded corrections it has
+    seen, and its state as bytes (``storyline.stories.state_codec``)."""
+
+    profiles: int
+    corrections: int
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """One round of streaming assignment to save atomically: the new profile rows
+    ``(article id, corrections before it, profile bytes)``, the assigner state after them,
+    the stories that changed (with comparisons) and the ids of stories that are gone."""
+
+    profiles: tuple[tuple[str, int, bytes], ...]
+    state: AssignerState
+    stories: tuple[tuple[Story, Comparison | None], ...]
+    removed: tuple[str, ...] = ()

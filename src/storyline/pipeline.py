@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from storyline.errors import NotFound
+from storyline.errors import NotFound, StoreError
 from storyline.model import (
     Analysis,
     Article,
@@ -27,6 +27,8 @@ from storyline.store.base import Store
 
 if TYPE_CHECKING:
     from storyline.reuse import ReuseIndex, ReuseUpdate
+    from storyline.stories.features import Profile
+    from storyline.stories.stream import StoryAssigner
 
 Paths = Iterable[str | os.PathLike[str]]
 Progress = Callable[[Article | Failure], None]
@@ -232,7 +234,11 @@ def story_report(store: Store, story_id: str) -> StoryReport:
         from storyline.compare import compare
 
         comparison = compare(story, articles)
-    return StoryReport(story, articles, comparison)
+    report = StoryReport(story, articles, comparison)
+    derived = store.stored_analysis(story_id)
+    if derived is None:
+        return report
+    return replace(report, analysis=derived[0], extras={"membership": derived[1]})
 
 
 def story_reports(store: Store) -> list[StoryReport]:
@@ -355,21 +361,38 @@ def article_report(store: Store, article_id: str) -> ArticleReport:
 
 
 def explained(
-    report: StoryReport, corrections: Iterable[Correction] = (), *, model: str = "use"
+    report: StoryReport,
+    corrections: Iterable[Correction] = (),
+    *,
+    model: str = "use",
+    store: Store | None = None,
 ) -> StoryReport:
     """The report with ``extras["membership"]``: one Membership per article saying why it is in
-    the story (computed on demand: profiles of every member are encoded, ~0.1 s each). An
+    the story. With ``store`` (and the "use" model) the members' profiles stored at ingest are
+    used; else, or when one is missing, every member is encoded again (~0.1 s each). An
     article a recorded correction placed says so ("moved", "split", "merged") and is pinned."""
     if "membership" in report.extras:
         return report
     from storyline.stories.explain import explain_story
 
+    profiles = stored_profiles(store, report.story.articles) if store and model == "use" else None
     placed = _placed_by(corrections)
     members = tuple(
         replace(m, reason=placed[m.article], pinned=True) if m.article in placed else m
-        for m in explain_story(report.story, report.articles, model=model)
+        for m in explain_story(report.story, report.articles, profiles=profiles, model=model)
     )
     return replace(report, extras={**report.extras, "membership": members})
+
+
+def stored_profiles(store: Store, ids: Sequence[str]) -> list[Profile] | None:
+    """The similarity profiles stored at ingest for ``ids``, in that order; None when one of
+    them has none (a database from before streaming, or articles not assigned yet)."""
+    from storyline.stories.profile_codec import profile_from_bytes
+
+    data = {aid: blob for aid, _, blob in store.story_profiles(ids)}
+    if any(aid not in data for aid in ids):
+        return None
+    return [profile_from_bytes(data[aid]) for aid in ids]
 
 
 def _placed_by(corrections: Iterable[Correction]) -> dict[str, str]:
@@ -435,24 +458,87 @@ def _now():
 
 def assign_stream(store: Store) -> int:
     """Assign every stored article that has no stored profile yet (new ones, or all of a
-    database from before streaming) with the streaming assigner, resumed by replaying the
-    stored profiles and corrections; store the new profiles and the stories."""
-    from storyline.stories.profile_codec import profile_from_bytes, profile_to_bytes
-    from storyline.stories.replay import arrival_order, replay, titled
+    database from before streaming) with the streaming assigner; returns how many stories
+    there are. The assigner resumes from its saved state when that state has seen every
+    stored profile (reading cached profiles from the store only when a candidate needs one),
+    else it is rebuilt by replaying the stored profiles and corrections. Only the stories
+    that changed are compared and written, in one transaction with the new profiles and the
+    new state."""
+    from storyline.model import AssignerState, Assignment
+    from storyline.stories.profile_codec import profile_to_bytes
+    from storyline.stories.replay import arrival_order, titled
+    from storyline.stories.state_codec import state_to_bytes
 
-    articles = {a.id: a for a in store.articles()}
-    rows = store.story_profiles()
     corrections = store.corrections()
-    known = {aid for aid, _, _ in rows}
-    fresh = arrival_order([a for a in articles.values() if a.id not in known])
-    stored = [(aid, before, profile_from_bytes(data)) for aid, before, data in rows]
-    assigner = replay(articles, stored, corrections)
+    assigner, articles = _resume_assigner(store, corrections)
+    fresh_ids = [a for a in store.article_ids() if a not in assigner.index_]
+    fresh = arrival_order(_load(store, articles, fresh_ids))
     profiles = assigner.profile(fresh) if fresh else []
     assigner.partial_fit(fresh, profiles)
-    store.add_story_profiles(
-        (a.id, len(corrections), profile_to_bytes(p)) for a, p in zip(fresh, profiles, strict=True)
-    )
     previous = {s.id: s for s in store.stories()}
-    stories = titled(assigner, articles, previous)
-    store.put_stories((s, _comparison(store, s, previous, articles)) for s in stories)
-    return len(stories)
+    current = assigner.stories()
+    changed = [s for s in current if s.id not in previous or previous[s.id].articles != s.articles]
+    _load(store, articles, [a for s in changed for a in s.articles])
+    pairs_in = zip(fresh, profiles, strict=True)
+    rows = tuple((a.id, len(corrections), profile_to_bytes(p)) for a, p in pairs_in)
+    state = AssignerState(
+        store.count_story_profiles() + len(rows), len(corrections), state_to_bytes(assigner)
+    )
+    stories = titled(changed, articles, previous)
+    pairs = tuple((s, _comparison(store, s, previous, articles)) for s in stories)
+    removed = tuple(previous.keys() - {s.id for s in current})
+    store.save_assignment(Assignment(rows, state, pairs, removed))
+    store_analyses(store, [StoryReport(s, _members(s, articles), c) for s, c in pairs])
+    return len(current)
+
+
+def _members(story: Story, articles: dict[str, Article]) -> tuple[Article, ...]:
+    return tuple(articles[a] for a in story.articles)
+
+
+def store_analyses(store: Store, reports: Iterable[StoryReport]) -> None:
+    """Analyse and explain stored stories and keep the results with them, so ``show`` and the
+    web read them instead of computing them on every first view."""
+    corrections = store.corrections()
+    for report in reports:
+        done = explained(analysed(report), corrections, store=store)
+        membership = done.extras["membership"]
+        store.put_analysis(report.story.id, done.analysis, membership)  # type: ignore[arg-type]
+
+
+def _load(store: Store, articles: dict[str, Article], ids: Sequence[str]) -> list[Article]:
+    """The articles of ``ids``, read from the store into ``articles`` where missing."""
+    missing = [a for a in dict.fromkeys(ids) if a not in articles]
+    articles.update((a.id, a) for a in store.articles(missing))
+    return [articles[a] for a in dict.fromkeys(ids) if a in articles]
+
+
+def _resume_assigner(
+    store: Store, corrections: Sequence[Correction]
+) -> tuple[StoryAssigner, dict[str, Article]]:
+    """(assigner, articles read): from the saved state when it is current, else replayed."""
+    from storyline.stories.profile_codec import profile_from_bytes
+    from storyline.stories.replay import apply_upto, replay
+    from storyline.stories.state_codec import state_from_bytes, uses_defaults
+
+    def loader(ids: list[str]) -> list[Profile]:
+        found = stored_profiles(store, ids)
+        if found is None:
+            raise StoreError("a cached profile is missing from story_profiles; run restory")
+        return found
+
+    saved = store.assigner_state()
+    if saved is not None and saved.profiles == store.count_story_profiles():
+        try:
+            assigner: StoryAssigner | None = state_from_bytes(saved.data)
+        except ValueError:
+            assigner = None
+        if assigner is not None and uses_defaults(assigner):
+            apply_upto(assigner, corrections, saved.corrections, len(corrections))
+            assigner.profile_loader_ = loader
+            return assigner, {}
+    articles = {a.id: a for a in store.articles()}
+    rows = store.story_profiles()
+    assigner = replay(articles, [(a, n, profile_from_bytes(d)) for a, n, d in rows], corrections)
+    assigner.profile_loader_ = loader
+    return assigner, articles

@@ -214,3 +214,13 @@ def test_english_translation_aligns_to_the_right_german_sentences(seeds) -> None
     assert pairs["Kim showed great"][1].startswith("Kim zeige grosses Interesse")
     assert pairs["Russia urgently needs"][1].startswith("Russland benötigt")
     assert pairs["The Mayor of"] == ("unique", "")
+
+
+def test_sentences_are_segmented_once_per_article_text(seeds: list[Article]) -> None:
+    a = seeds[0]
+    same = dataclasses.replace(a, source="elsewhere")  # same id, text and language
+    assert sentences(a) is sentences(same)
+    edited = dataclasses.replace(a, text=a.text.replace("Putin", "Kim", 1))
+    assert sentences(edited) is not sentences(a)
+    assert [s.text for s in sentences(edited)] != [s.text for s in sentences(a)]
+    assert sentences(dataclasses.replace(a, id="other"))[0].article == "other"

@@ -116,3 +116,12 @@ def test_cross_lingual_entities_quotes_and_conflicts():
     ]
     (group,) = an.quote_groups
     assert len(group.quotes) == 2 and not group.attribution_differs
+
+
+def test_timings_name_every_stage_and_change_nothing(seed_analysis):
+    arts, story = seed_articles(), seed_story()
+    timings: dict[str, float] = {}
+    timed = analyse(story, arts, compare(story, arts), timings=timings)
+    assert timed == seed_analysis
+    assert set(timings) == {"entities", "numbers", "quotes", "claims", "chain", "blindspot"}
+    assert all(t >= 0.0 for t in timings.values())

@@ -39,10 +39,13 @@ def test_shared_leads_are_found_as_passages(result: dict) -> None:
 
 def test_run_bench_reports_the_documented_keys() -> None:
     from storyline.reuse.benchmark import format_table, run_bench
+    from storyline.reuse.tokens import native
 
     r = run_bench(400, passage_docs=300, sample=50, workers=1)
     for key in ("docs", "signature_docs_per_s", "datasketch_docs_per_s", "ratio", "end_to_end_s"):
         assert r[key] is not None and r[key] > 0
     assert r["peak_rss_mb"] > 0 and r["docs"] == 400 and r["passage_docs"] == 300
     assert set(r["recall"]) <= {"exact", "light", "heavy", "truncation"} and r["recall"]
-    assert "datasketch" in format_table(r)
+    assert "datasketch" in format_table(r) and "fallback" in format_table(r)
+    assert r["fallback_docs_per_cpu_s"] > 0 and r["fallback_sample"] == 400
+    assert r["signature_kernel"] == ("compiled" if native() is not None else "numpy+rensa")

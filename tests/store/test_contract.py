@@ -613,3 +613,60 @@ def test_story_profiles_keep_first_row_in_order(store: Store) -> None:
     with pytest.raises(StoreError):
         store.add_story_profiles([("p1", 0, b"x"), ("nope", 0, b"y")])
     assert len(store.story_profiles()) == 2
+
+
+def test_profiles_by_id_count_and_article_ids(store: Store) -> None:
+    store.add_articles([art("p1", "one"), art("p2", "two"), art("p3", "three")])
+    assert store.article_ids() == ["p1", "p2", "p3"]
+    store.add_story_profiles([("p3", 0, b"3"), ("p1", 0, b"1"), ("p2", 1, b"2")])
+    assert store.count_story_profiles() == 3
+    assert store.story_profiles(["p2", "p3", "nope"]) == [("p3", 0, b"3"), ("p2", 1, b"2")]
+    assert store.story_profiles([]) == []
+
+
+def test_save_assignment_is_atomic_and_replaces_state(store: Store) -> None:
+    from storyline.model import AssignerState, Assignment
+
+    store.add_articles([art("p1", "one"), art("p2", "two")])
+    assert store.assigner_state() is None
+    first = Assignment(
+        (("p1", 0, b"1"),), AssignerState(1, 0, b"state-1"), ((Story("s1", ("p1",), "One"), None),)
+    )
+    store.save_assignment(first)
+    assert store.assigner_state() == AssignerState(1, 0, b"state-1")
+    second = Assignment(
+        (("p2", 0, b"2"),),
+        AssignerState(2, 0, b"state-2"),
+        ((Story("s2", ("p1", "p2"), "Both"), None),),
+        removed=("s1",),
+    )
+    store.save_assignment(second)
+    assert [s.id for s in store.stories()] == ["s2"]
+    assert store.assigner_state() == AssignerState(2, 0, b"state-2")
+    bad = Assignment(
+        (("nope", 0, b"x"),), AssignerState(3, 0, b"bad"), ((Story("s3", ("p1",), "x"), None),)
+    )
+    with pytest.raises(StoreError):
+        store.save_assignment(bad)
+    assert store.assigner_state() == AssignerState(2, 0, b"state-2")
+    assert [s.id for s in store.stories()] == ["s2"] and store.count_story_profiles() == 2
+
+
+def test_analysis_is_kept_with_its_story_and_dropped_when_it_changes(store: Store) -> None:
+    from storyline.model import Analysis, Membership, Quote
+
+    store.add_articles([art("p1", "one"), art("p2", "two")])
+    story = Story("s1", ("p1",), "One")
+    store.put_stories([(story, None)])
+    quote = Quote("p1", 0, "Wir kommen", "Putin", True, "sagte", "PER:putin", 3, 13)
+    analysis = Analysis("s1", (), (), (quote,), (), (), (), (), (), ())
+    members = (Membership("s1", "p1", "founded", notes=("undated",)),)
+    store.put_analysis("s1", analysis, members)
+    assert store.stored_analysis("s1") == (analysis, members)
+    with pytest.raises(StoreError):
+        store.put_analysis("nope", analysis, members)
+    store.put_story(Story("s1", ("p1", "p2"), "One"))
+    assert store.stored_analysis("s1") is None
+    store.put_analysis("s1", analysis, members)
+    store.delete_story("s1")
+    assert store.stored_analysis("s1") is None

@@ -16,7 +16,7 @@ from storyline.stories.similarity import score_pairs
 PAIRS = (
     Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "semeval2022-dev" / "pairs.csv"
 )
-FLOORS = {"pearson": 0.80, "de-de": 0.74, "auc": 0.94}
+FLOORS = {"pearson": 0.79, "de-de": 0.74, "auc": 0.94}
 
 
 @pytest.mark.slow

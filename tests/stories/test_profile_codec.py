@@ -34,3 +34,17 @@ def test_profile_round_trip(e5):
 def test_other_bytes_are_refused():
     with pytest.raises(Exception):  # noqa: B017 - numpy raises various errors on garbage
         profile_from_bytes(b"not a profile")
+
+
+def test_every_profile_field_survives(seeds):
+    """A field added to Profile is stored too: replay must see what the live assigner saw."""
+    from dataclasses import fields
+
+    from storyline.stories.stream import StoryAssigner, stored_form
+
+    p = stored_form(StoryAssigner().profile(seeds[:1])[0])
+    q = profile_from_bytes(profile_to_bytes(p))
+    for f in fields(Profile):
+        a, b = getattr(p, f.name), getattr(q, f.name)
+        same = np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+        assert same, f.name

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,7 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.errors import InputError
-from storyline.stories.similarity import TreeModel, score_pair_rows, score_pairs, similarity
+from storyline.stories import features as F
+from storyline.stories.encoders import encode_use
+from storyline.stories.similarity import (
+    UNCONSTRAINED,
+    TreeModel,
+    score_pair_rows,
+    score_pairs,
+    score_profiles,
+    similarity,
+)
 from storyline.stories.stream import StoryAssigner
 
 
@@ -52,11 +62,56 @@ def test_text_with_itself_is_the_same_story(seeds):
     assert similarity(seeds[0].text, seeds[0].text, language_a="de", language_b="de").score <= 1.35
 
 
+N_USE = len(F.USE_FEATURES)
+
+
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.floats(-1.0, 1.0), min_size=14, max_size=14))
+@given(st.lists(st.floats(-1.0, 1.0), min_size=N_USE, max_size=N_USE))
 def test_model_scores_stay_on_the_scale(row):
     model = TreeModel.load("use")
     assert 1.0 <= model.predict(np.array([row]))[0] <= 4.0
+
+
+@pytest.mark.parametrize("variant", ["use", "e5"])
+def test_shipped_models_blend_trees_and_a_linear_part(variant):
+    model = TreeModel.load(variant)
+    assert model.method.endswith(".v2") and 0 < model.blend < 1
+    assert model.linear is not None and len(model.linear.coef) == len(model.features)
+    assert model.predict(np.ones((1, len(model.features))))[0] <= 1.25  # the self-pair row
+
+
+def test_monotone_trees_alone_never_rise_with_overlap():
+    model = TreeModel.load("use")
+    trees = replace(model, blend=0.0)
+    rng = np.random.default_rng(0)
+    rows = rng.uniform(0, 1, (200, len(model.features)))
+    for column, name in enumerate(model.features):
+        if name in UNCONSTRAINED:
+            continue
+        more = rows.copy()
+        more[:, column] += 0.2
+        assert (trees.predict(more) <= trees.predict(rows) + 1e-9).all(), name
+
+
+def test_title_is_a_first_line_the_layout_marks():
+    assert F.title("Putin trifft Kim\nDer russische Präsident ...") == "Putin trifft Kim"
+    assert F.title(" Putin trifft Kim   Der Präsident ...") == "Putin trifft Kim"
+    assert F.title("Der Präsident hat am Mittwoch den Machthaber empfangen. Mehr.") is None
+    assert F.title("Kurz\nText") is None  # too short to be a title
+    assert F.title("x" * 300 + "\nText") is None  # too long
+
+
+def test_titles_count_only_when_both_texts_mark_one(seeds):
+    texts = [f"Putin empfängt Kim am Weltraumbahnhof\n{a.text}" for a in seeds]
+    pa, pb = F.profiles(texts, ["de", "de"], encode_use)
+    assert pa.use_title is not None and "weltraumbahnhof" in pa.title_lemmas
+    feats = F.pair_features(pa, pb)
+    assert feats["use_title_cos"] > 0.99 and feats["title_in_body"] == 1.0
+    bare = replace(pb, use_title=None, title_lemmas=frozenset())  # e.g. stored before v2
+    feats = F.pair_features(pa, bare)
+    assert feats["title_in_body"] == feats["lemma_containment"]
+    assert feats["use_title_cos"] == feats["use_lead_cos"]
+    assert score_profiles([(pa, bare)])[0].score <= 1.45
 
 
 def test_score_pairs_writes_ids_and_scores(tmp_path: Path, seeds, unrelated):

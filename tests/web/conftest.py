@@ -80,8 +80,13 @@ def synthetic_comparisons() -> list[tuple[Story, Comparison]]:
 
 
 def fill(store: Any) -> Any:
+    """The synthetic articles, stories and their reuse (computed by the real reuse stage:
+    a1 and a2 share their lead sentence)."""
+    from storyline.pipeline import update_reuse
+
     store.add_articles(synthetic_articles())
     store.put_stories(synthetic_comparisons())
+    update_reuse(store, synthetic_articles())
     return store
 
 

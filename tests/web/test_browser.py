@@ -92,19 +92,36 @@ def test_upload_a_file_from_the_browser(site, page, tmp_path: Path) -> None:
     assert store.count_articles() == before + 1
 
 
+def evil_records() -> list[dict[str, str]]:
+    """Two reports of one event whose shared passage, quote, speaker, numbers, outlet names
+    and titles carry markup: they land in every section of the story page."""
+    shared = (
+        f"Officials of {PAYLOAD_IMG} met in Vostochny on Wednesday for four hours, "
+        f"the ministry of {PAYLOAD_SCRIPT} said in a statement on the long talks. "
+        f'Vladimir Putin said: "We welcome {PAYLOAD_IMG} and {PAYLOAD_SCRIPT} here."'
+    )
+    return [
+        {"source": "Evil <i>Outlet</i>", "title": PAYLOAD_TITLE, "published": "2023-09-13",
+         "text": f"{shared}\nA picture: {PAYLOAD_IMG} here. (dpa/<b>red</b>)"},
+        {"source": "Other <b>Desk</b>", "title": f"Second {PAYLOAD_TITLE}",
+         "published": "2023-09-14",
+         "text": f"{shared}\nThe talks lasted five hours, says {PAYLOAD_SCRIPT}."},
+    ]  # fmt: skip
+
+
 def test_payloads_in_articles_never_run(site, page, tmp_path: Path) -> None:
     url, store = site
-    text = f"Officials met today. {PAYLOAD_SCRIPT} More text.\nA picture: {PAYLOAD_IMG} here.\n"
-    record = {"source": "Evil <i>Outlet</i>", "title": PAYLOAD_TITLE, "text": text}
     upload = tmp_path / "evil.jsonl"
-    upload.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    upload.write_text("".join(json.dumps(r) + "\n" for r in evil_records()), encoding="utf-8")
     page.goto(url + "/ingest")
     page.set_input_files("input[name=files]", str(upload))
     page.click("button[type=submit]")
     page.wait_for_selector("#status:text('done')")
     article_id = page.locator("#result a[href^='/articles/']").first.inner_text()
-    story_id = store.stories_of(article_id)[0].id
-    for path in ["/", f"/stories/{story_id}", f"/articles/{article_id}", "/ingest"]:
+    story = store.stories_of(article_id)[0]
+    assert len(story.articles) == 2, "both evil reports form one story"
+    paths = ["/", f"/stories/{story.id}", f"/articles/{article_id}", "/ingest", "/outlets"]
+    for path in paths + [f"/articles/{a}" for a in story.articles]:
         page.goto(url + path)
         assert page.evaluate("typeof window.__pwned") == "undefined", path
         assert page.locator("main img").count() == 0, path
@@ -112,8 +129,14 @@ def test_payloads_in_articles_never_run(site, page, tmp_path: Path) -> None:
     page.goto(url + f"/articles/{article_id}")
     body = page.inner_text("body")
     assert PAYLOAD_SCRIPT in body and PAYLOAD_IMG in body and PAYLOAD_TITLE in body
-    page.goto(url + f"/stories/{story_id}")
+    page.goto(url + f"/stories/{story.id}")
     assert PAYLOAD_TITLE in page.inner_text("main")
+    for section in ["#facts", "#reuse", "#quotes", "#membership"]:
+        assert page.locator(section).count() == 1, section
+    assert PAYLOAD_IMG in page.inner_text("#reuse"), "the shared passage is shown as text"
+    assert PAYLOAD_IMG in page.inner_text("#quotes")
+    page.goto(url + "/outlets")
+    assert "Evil <i>Outlet</i>" in page.inner_text("main")
     assert page.dialogs == [] and page.errors == []
 
 

@@ -33,7 +33,7 @@ def test_json_article_is_stored_and_storied(uploads: Client, empty: MemoryStore)
     assert r.status_code == 201, r.text
     result = r.json()
     assert len(result["ingested"]) == 1 and result["failures"] == []
-    article = uploads.get(f"/api/articles/{result['ingested'][0]}").json()
+    article = uploads.get(f"/api/articles/{result['ingested'][0]}").json()["article"]
     assert (article["source"], article["title"]) == ("Alpha", "Meeting")
     assert empty.stories_of(article["id"]), "the new article belongs to a story"
     again = uploads.post("/api/articles", json=body)

@@ -79,3 +79,22 @@ def test_parse_day_names_the_parameter() -> None:
     assert views.parse_day("since", " ") is None
     with pytest.raises(views.BadRequest, match="until='13.9.'"):
         views.parse_day("until", "13.9.")
+
+
+def test_passage_groups_gather_one_text_shared_by_many() -> None:
+    from storyline.model import SharedPassage, Story
+    from storyline.pipeline import StoryReport
+
+    text = "Shared wire sentence here. Own words."
+    arts = tuple(Article(id=i, source=i.upper(), raw=text, text=text) for i in ("x", "y", "z"))
+    p = [SharedPassage(a, 0, 26, b, 0, 26, 4, 1.0) for a, b in [("x", "y"), ("x", "z"), ("y", "z")]]
+    p.append(SharedPassage("out", 5, 31, "y", 0, 26, 4, 1.0))  # an article of another story
+    p.append(SharedPassage("x", 27, 37, "z", 27, 37, 2, 1.0))
+    report = StoryReport(Story("s", ("x", "y", "z")), arts, None,  # type: ignore[arg-type]
+                         extras={"passages": tuple(p)})  # fmt: skip
+    first, second = views.passage_groups(report)
+    assert (first["text"], first["pairs"]) == ("Shared wire sentence here.", 4)
+    assert [(c["article"], c["start"]) for c in first["articles"]] == [
+        ("x", 0), ("y", 0), ("z", 0), ("out", 5)
+    ]  # fmt: skip
+    assert (second["text"], second["pairs"], len(second["articles"])) == ("Own words.", 1, 2)

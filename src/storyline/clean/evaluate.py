@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storyline.errors import InputError
+from storyline.evaluation import Score
 from storyline.model import Article
 
 _SPACE = re.compile(r"\s+")
@@ -28,31 +29,6 @@ class Page:
     keep: tuple[str, ...]
     drop: tuple[str, ...]
     html: Path | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Score:
-    """Micro-averaged counts and figures over a set of pages."""
-
-    tp: int
-    fn: int
-    fp: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def __add__(self, other: Score) -> Score:
-        return Score(self.tp + other.tp, self.fn + other.fn, self.fp + other.fp)
 
 
 def collapse(text: str) -> str:

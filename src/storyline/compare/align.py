@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from storyline.errors import InputError
@@ -90,11 +91,23 @@ class _Link:
 
 
 def sentences(article: Article) -> tuple[Sentence, ...]:
-    """The sentences of ``article.text`` with offsets, segmented for ``article.language``."""
-    text = article.text
-    spans = sentence_spans(text, article.language)
+    """The sentences of ``article.text`` with offsets, segmented for ``article.language``.
+
+    Remembered for the last :data:`SENTENCE_CACHE` articles (by id, text and language), so
+    alignment and analysis of one story segment each article once.
+    """
+    return _sentences(article.id, article.text, article.language)
+
+
+#: Articles whose sentences :func:`sentences` remembers.
+SENTENCE_CACHE = 1024
+
+
+@lru_cache(maxsize=SENTENCE_CACHE)
+def _sentences(article: str, text: str, language: str | None) -> tuple[Sentence, ...]:
+    spans = sentence_spans(text, language)
     return tuple(
-        Sentence(article=article.id, index=k, text=text[s:e], start=s, end=e)
+        Sentence(article=article, index=k, text=text[s:e], start=s, end=e)
         for k, (s, e) in enumerate(spans)
     )
 

@@ -58,11 +58,11 @@ def facts(articles: Sequence[Article], comparison: Comparison) -> tuple[Fact, ..
 
 def blindspots(articles: Sequence[Article], fs: Sequence[Fact]) -> tuple[Blindspot, ...]:
     """Per article: facts only it reports, and facts others report that it lacks."""
+    reporters = [{m.article for m in f.members} for f in fs]
     out = []
     for a in articles:
-        mine = [f for f in fs if any(m.article == a.id for m in f.members)]
-        only = tuple(f.id for f in mine if {m.article for m in f.members} == {a.id})
-        lacks = tuple(f.id for f in fs if f not in mine)
+        only = tuple(f.id for f, r in zip(fs, reporters, strict=True) if r == {a.id})
+        lacks = tuple(f.id for f, r in zip(fs, reporters, strict=True) if a.id not in r)
         out.append(Blindspot(a.id, a.source, only, lacks))
     return tuple(out)
 

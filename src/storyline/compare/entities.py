@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
+from storyline.compare import wordlist
 from storyline.compare.lexicon import Lexicon, lexicon
 from storyline.errors import MissingDependency
 
@@ -76,26 +77,21 @@ def tokens(text: str) -> list[_Tok]:
 
 @cache
 def _known(word: str) -> bool:
-    import simplemma
-
-    return bool(simplemma.is_known(word, lang="de"))
+    """simplemma knows ``word`` in German (read from its on-disk index, see wordlist)."""
+    return wordlist.known(word, "de")
 
 
 @cache
 def _known_en(word: str) -> bool:
     """An English word in lowercase ("Forty", "Officials") rather than a name."""
-    import simplemma
-
-    return bool(simplemma.is_known(word.lower(), lang="en"))
+    return wordlist.known(word.lower(), "en")
 
 
 @cache
 def _lower_lemma(word: str) -> bool:
     """True when ``word`` lowercased is a German word whose lemma is lowercase (not a noun)."""
-    import simplemma
-
     low = word.lower()
-    return _known(low) and simplemma.lemmatize(low, lang="de")[:1].islower()
+    return _known(low) and wordlist.lemma(low, "de")[:1].islower()
 
 
 @cache

@@ -5,30 +5,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from storyline.evaluation import Score
 
-@dataclass(frozen=True, slots=True)
-class Score:
-    """Micro-averaged counts and precision, recall, F1."""
-
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+__all__ = ["Score", "documents", "halves", "multiset_score", "read_jsonl"]
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -1,9 +1,10 @@
 """The reuse benchmark: signatures, near duplicates and passages on a synthetic corpus.
 
 ``run_bench(docs)`` returns one flat dict (the ``--json`` object of ``storyline bench dedup``
-and ``bench/dedup.py``). Each phase runs in a forked child process so its peak RSS is its
-own (the corpus, generated before the fork, is included). datasketch, the tool a user
-would otherwise pick, is measured in the same run on a subsample.
+and ``bench/dedup.py``). Each phase runs in a spawned child process so its peak RSS is its
+own (the corpus, generated in the child, is included). datasketch, the tool a user
+would otherwise pick, is measured in the same run on a subsample, and so is the numpy +
+rensa fallback used when the compiled kernels (``storyline.reuse._signatures``) are absent.
 """
 
 from __future__ import annotations
@@ -80,6 +81,19 @@ def signature_rate(texts: list[str], workers: int) -> tuple[float, float]:
     return done / c.wall, done / c.cpu
 
 
+def fallback_signature_rate(texts: list[str]) -> tuple[float, float]:
+    """``signature_rate`` with one worker on the numpy + rensa path (compiled kernels off)."""
+    old = os.environ.get("STORYLINE_NO_NATIVE")
+    os.environ["STORYLINE_NO_NATIVE"] = "1"
+    try:
+        return signature_rate(texts, 1)
+    finally:
+        if old is None:
+            del os.environ["STORYLINE_NO_NATIVE"]
+        else:
+            os.environ["STORYLINE_NO_NATIVE"] = old
+
+
 def datasketch_rate(
     texts: list[str], k: int = 4, num_perm: int = 128, batch: bool = True
 ) -> tuple[float, float] | None:
@@ -141,6 +155,7 @@ def evaluate(corpus: Corpus, index: Any, n: int) -> dict[str, Any]:
 
 def _near_dup_phase(n: int, workers: int, sample: int) -> dict[str, Any]:
     from storyline.reuse.index import ReuseIndex
+    from storyline.reuse.tokens import native
 
     with Clock() as gen:
         corpus = generate(n)
@@ -148,6 +163,7 @@ def _near_dup_phase(n: int, workers: int, sample: int) -> dict[str, Any]:
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     rate, rate_cpu = signature_rate(texts, workers)
     rate1, _ = signature_rate(texts[: min(n, 50000)], 1)
+    _, fallback_cpu = fallback_signature_rate(texts[: min(n, 20000)])
     ds, ds_cpu = datasketch_rate(texts[:sample]) or (None, None)
     _, ds_update_cpu = datasketch_rate(texts[: sample // 5], batch=False) or (None, None)
     articles = _articles(corpus, n)
@@ -163,6 +179,9 @@ def _near_dup_phase(n: int, workers: int, sample: int) -> dict[str, Any]:
         "signature_mb_per_s": round(rate * mb / n, 1),
         "signature_docs_per_cpu_s": round(rate_cpu),
         "signature_docs_per_s_1_worker": round(rate1),
+        "signature_kernel": "compiled" if native() is not None else "numpy+rensa",
+        "fallback_docs_per_cpu_s": round(fallback_cpu),
+        "fallback_sample": min(n, 20000),
         "datasketch_docs_per_s": round(ds) if ds else None,
         "datasketch_sample": sample,
         "datasketch_docs_per_cpu_s": round(ds_cpu) if ds_cpu else None,
@@ -228,10 +247,15 @@ def format_table(r: dict[str, Any]) -> str:
         (
             "signatures",
             f"{r['signature_docs_per_s']:,} docs/s, {r['signature_mb_per_s']} MB/s "
-            f"({r['workers']} workers)",
+            f"({r['workers']} workers, {r['signature_kernel']} kernels)",
         ),
         ("signatures, 1 worker", f"{r['signature_docs_per_s_1_worker']:,} docs/s"),
         ("signatures per CPU s", f"{r['signature_docs_per_cpu_s']:,} docs"),
+        (
+            "numpy+rensa fallback",
+            f"{r['fallback_docs_per_cpu_s']:,} docs per CPU s, 1 worker "
+            f"(sample of {r['fallback_sample']:,} docs)",
+        ),
         (
             "datasketch",
             f"{r['datasketch_docs_per_s']} docs/s, {r['datasketch_docs_per_cpu_s']} "

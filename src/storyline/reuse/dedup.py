@@ -1,8 +1,11 @@
-"""Exact and near-duplicate detection: shingles -> MinHash (rensa) -> LSH bands -> verification.
+"""Exact and near-duplicate detection: shingles -> MinHash -> LSH bands -> verification.
 
-Everything works on flat numpy arrays. Candidates come from LSH banding with many short bands
-(64 bands of 2 rows by default), which catches pairs down to Jaccard ~0.25; every candidate
-is then verified on the exact shingle sets, so reported similarities are measured.
+Everything works on flat numpy arrays. Shingles and MinHash signatures come from the compiled
+kernels (``storyline.reuse._signatures``) or, without them, from numpy and rensa; both give
+identical values (the kernel reimplements rensa 0.5's sketch bit for bit). Candidates come
+from LSH banding with many short bands (64 bands of 2 rows by default), which catches pairs
+down to Jaccard ~0.25; every candidate is then verified on the exact shingle sets, so
+reported similarities are measured.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from storyline.reuse import tokens as tk
 from storyline.reuse.tokens import Tokens, mix
 
 if TYPE_CHECKING:
@@ -54,6 +58,19 @@ def shingles(tokens: Tokens, k: int) -> tuple[np.ndarray, np.ndarray]:
     """
     import numpy as np
 
+    mod = tk.native()
+    if mod is None:
+        return _shingles_numpy(tokens, k)
+    out = np.empty(len(tokens.hashes), np.uint64)
+    offsets = np.empty(len(tokens.offsets), np.int64)
+    hashes = np.ascontiguousarray(tokens.hashes, np.uint64)
+    n = mod.shingles(hashes, np.ascontiguousarray(tokens.offsets, np.int64), k, out, offsets)
+    return out[:n], offsets
+
+
+def _shingles_numpy(tokens: Tokens, k: int) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
     n, counts = len(tokens.hashes), tokens.counts()
     padded = np.concatenate((tokens.hashes, np.zeros(k, dtype=np.uint64)))
     mults = _multipliers(k)
@@ -81,10 +98,28 @@ def _multipliers(k: int) -> np.ndarray:
 def signatures(
     hashes: np.ndarray, offsets: np.ndarray, config: DedupConfig, chunk: int = 8192
 ) -> np.ndarray:
-    """MinHash signatures (rows of ``num_perm`` uint32) computed by rensa from prehashed shingles.
+    """MinHash signatures (rows of ``num_perm`` uint32) of prehashed shingle sets.
 
-    Texts without shingles get rensa's empty signature (all 0xFFFFFFFF); callers skip them.
+    Values are those of rensa's ``RMinHash.digest_matrix_from_flat_token_hashes`` (computed by
+    the compiled kernel when built, else by rensa). Texts without shingles get rensa's empty
+    signature (all 0xFFFFFFFF); callers skip them.
     """
+    import numpy as np
+
+    mod = tk.native()
+    if mod is None:
+        return _signatures_rensa(hashes, offsets, config, chunk)
+    off = np.ascontiguousarray(offsets, np.int64)
+    flat = np.ascontiguousarray(hashes[off[0] : off[-1]] if len(off) else hashes[:0], np.uint64)
+    out = np.empty((max(len(off) - 1, 0), config.num_perm), dtype=np.uint32)
+    if len(off):
+        mod.minhash(flat, off - off[0], config.num_perm, config.seed, out)
+    return out
+
+
+def _signatures_rensa(
+    hashes: np.ndarray, offsets: np.ndarray, config: DedupConfig, chunk: int = 8192
+) -> np.ndarray:
     import numpy as np
     import rensa
 

@@ -6,15 +6,23 @@ so every word maps back to character offsets in the original ``Article.text``:
 
 * ASCII and Latin-1 capitals are lower-cased (``Ä`` -> ``ä``); ``ß`` is read as ``ss``.
 * Words are runs of ASCII letters/digits and non-ASCII characters; ASCII punctuation,
-  typographic quotes, dashes and spaces (U+2000-U+206F, U+00A0-U+00BF) separate words.
+  typographic quotes, dashes and spaces (U+2000-U+207F, U+00A0-U+00BF, U+00D7, U+00F7)
+  separate words.
 * Scripts written without spaces (Chinese, Japanese) yield one token per run of characters;
   letters outside Latin-1 keep their case.
+
+Two implementations give bit-identical results: the compiled kernels of
+``storyline.reuse._signatures`` (built by ``pip install``; they read the ``str`` objects
+directly and release the GIL) and, when that module is missing or ``STORYLINE_NO_NATIVE=1``
+is set, the numpy code below.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -109,6 +117,22 @@ def _compute_powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.cumprod(fwd, dtype=np.uint64), np.cumprod(back, dtype=np.uint64)
 
 
+def native() -> Any:
+    """The compiled kernels module, or None when it is not built or ``STORYLINE_NO_NATIVE=1``."""
+    if os.environ.get("STORYLINE_NO_NATIVE", "") not in ("", "0"):
+        return None
+    return _import_native()
+
+
+@functools.cache
+def _import_native() -> Any:
+    try:
+        from storyline.reuse import _signatures  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _signatures
+
+
 def _encode(texts: Sequence[str]) -> np.ndarray:
     import numpy as np
 
@@ -118,7 +142,33 @@ def _encode(texts: Sequence[str]) -> np.ndarray:
 
 
 def _tokenise_batch(texts: Sequence[str], positions: bool = True) -> Tokens:
+    mod = native()
+    if mod is None:
+        return _tokenise_numpy(texts, positions)
+    return _tokenise_native(mod, texts, positions)
+
+
+def _tokenise_native(mod: Any, texts: Sequence[str], positions: bool) -> Tokens:
+    """Compiled tokeniser: fills over-allocated arrays, then keeps the used part."""
     import numpy as np
+
+    texts = texts if isinstance(texts, list) else list(texts)
+    cap = mod.word_capacity(texts)
+    hashes, offsets = np.empty(cap, np.uint64), np.empty(len(texts) + 1, np.int64)
+    if not positions:
+        n = mod.tokenise(texts, hashes, offsets)
+        none = np.zeros(0, dtype=np.int32)
+        return Tokens(hashes[:n].copy(), none, none, offsets)
+    starts, ends = np.empty(cap, np.int32), np.empty(cap, np.int32)
+    n = mod.tokenise(texts, hashes, offsets, starts, ends)
+    return Tokens(hashes[:n].copy(), starts[:n].copy(), ends[:n].copy(), offsets)
+
+
+def _tokenise_numpy(texts: Sequence[str], positions: bool = True) -> Tokens:
+    import numpy as np
+
+    if not texts:
+        return empty()
 
     buf = _encode(texts)
     ends_of_docs = np.flatnonzero(buf == 0)
@@ -160,7 +210,8 @@ def map_batches(
 ) -> list[T]:
     """Tokenise ``texts`` batch by batch and apply ``fn`` to each batch's tokens.
 
-    numpy releases the GIL in its array loops, so ``workers`` threads run batches in parallel.
+    The compiled kernels (and numpy, in its array loops) release the GIL, so ``workers``
+    threads run batches in parallel.
     ``positions=False`` skips character offsets (``starts``/``ends`` come back empty).
     """
     jobs = batches(list(texts))

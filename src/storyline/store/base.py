@@ -8,11 +8,15 @@ from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
 from storyline.model import (
+    Analysis,
     Article,
+    AssignerState,
+    Assignment,
     Attribution,
     Comparison,
     Correction,
     DupGroup,
+    Membership,
     OutletDependency,
     SharedPassage,
     Story,
@@ -162,6 +166,34 @@ class Store(Protocol):
         an unknown article id raises StoreError and stores nothing."""
         ...
 
-    def story_profiles(self) -> list[tuple[str, int, bytes]]:
-        """The rows of :meth:`add_story_profiles`, in the order they were added."""
+    def story_profiles(self, ids: Iterable[str] | None = None) -> list[tuple[str, int, bytes]]:
+        """The rows of :meth:`add_story_profiles`, in the order they were added (only those
+        of ``ids`` when given)."""
+        ...
+
+    def count_story_profiles(self) -> int: ...
+
+    def article_ids(self) -> list[str]:
+        """The ids of every stored article (cheap: no article is read)."""
+        ...
+
+    def assigner_state(self) -> AssignerState | None:
+        """The assigner state saved by :meth:`save_assignment`, or None."""
+        ...
+
+    def put_analysis(
+        self, story_id: str, analysis: Analysis, membership: tuple[Membership, ...]
+    ) -> None:
+        """Keep a stored story's analysis and explained membership (derived data, computed
+        at ingest); replacing or deleting the story drops them. Unknown id: StoreError."""
+        ...
+
+    def stored_analysis(self, story_id: str) -> tuple[Analysis, tuple[Membership, ...]] | None:
+        """What :meth:`put_analysis` kept for the story as it is now, or None."""
+        ...
+
+    def save_assignment(self, assignment: Assignment) -> None:
+        """Atomically add the new profile rows (as :meth:`add_story_profiles`), replace the
+        assigner state, insert or replace the changed stories with their comparisons and
+        delete the removed ones; unknown article ids raise StoreError and store nothing."""
         ...

@@ -10,11 +10,15 @@ from typing import Any
 
 from storyline.errors import StoreError
 from storyline.model import (
+    Analysis,
     Article,
+    AssignerState,
+    Assignment,
     Attribution,
     Comparison,
     Correction,
     DupGroup,
+    Membership,
     OutletDependency,
     SharedPassage,
     Story,
@@ -54,6 +58,8 @@ class MemoryStore:
         self._reuse = _ReuseTables()
         self._corrections: list[Correction] = []
         self._profiles: dict[str, tuple[str, int, bytes]] = {}
+        self._assigner: AssignerState | None = None
+        self._analyses: dict[str, tuple[Analysis, tuple[Membership, ...]]] = {}
 
     def __enter__(self) -> MemoryStore:
         return self
@@ -110,6 +116,7 @@ class MemoryStore:
             for story, _ in pairs:
                 self._check_articles(story)
             self._stories, self._comparisons, self._latest = {}, {}, {}
+            self._analyses = {}
             self._order = None
             for story, comparison in pairs:
                 self._put(story, comparison)
@@ -128,6 +135,7 @@ class MemoryStore:
             self._check_open()
             found = self._stories.pop(story_id, None) is not None
             self._comparisons.pop(story_id, None)
+            self._analyses.pop(story_id, None)
             self._latest.pop(story_id, None)
             self._order = None
             return found
@@ -138,6 +146,7 @@ class MemoryStore:
                 raise missing_article(story, article_id)
 
     def _put(self, story: Story, comparison: Comparison | None) -> None:
+        self._analyses.pop(story.id, None)
         self._stories[story.id] = story
         self._comparisons.pop(story.id, None)
         if comparison is not None:
@@ -294,16 +303,66 @@ class MemoryStore:
     def add_story_profiles(self, rows: Iterable[tuple[str, int, bytes]]) -> None:
         with self._lock:
             self._check_open()
-            rows = list(rows)
-            for article_id, _, _ in rows:
-                if article_id not in self._articles:
-                    raise StoreError(f"article {article_id!r} is not stored; add_articles first")
-            for article_id, before, data in rows:
-                self._profiles.setdefault(article_id, (article_id, int(before), bytes(data)))
+            self._add_profiles(self._checked_profiles(rows))
 
-    def story_profiles(self) -> list[tuple[str, int, bytes]]:
+    def _checked_profiles(
+        self, rows: Iterable[tuple[str, int, bytes]]
+    ) -> list[tuple[str, int, bytes]]:
+        rows = list(rows)
+        for article_id, _, _ in rows:
+            if article_id not in self._articles:
+                raise StoreError(f"article {article_id!r} is not stored; add_articles first")
+        return rows
+
+    def _add_profiles(self, rows: list[tuple[str, int, bytes]]) -> None:
+        for article_id, before, data in rows:
+            self._profiles.setdefault(article_id, (article_id, int(before), bytes(data)))
+
+    def story_profiles(self, ids: Iterable[str] | None = None) -> list[tuple[str, int, bytes]]:
         self._check_open()
-        return list(self._profiles.values())
+        if ids is None:
+            return list(self._profiles.values())
+        wanted = set(ids)
+        return [row for row in self._profiles.values() if row[0] in wanted]
+
+    def count_story_profiles(self) -> int:
+        self._check_open()
+        return len(self._profiles)
+
+    def article_ids(self) -> list[str]:
+        self._check_open()
+        return sorted(self._articles)
+
+    def assigner_state(self) -> AssignerState | None:
+        self._check_open()
+        return self._assigner
+
+    def put_analysis(
+        self, story_id: str, analysis: Analysis, membership: tuple[Membership, ...]
+    ) -> None:
+        with self._lock:
+            self._check_open()
+            if story_id not in self._stories:
+                raise StoreError(f"no story {story_id!r} is stored; put_stories first")
+            self._analyses[story_id] = (analysis, tuple(membership))
+
+    def stored_analysis(self, story_id: str) -> tuple[Analysis, tuple[Membership, ...]] | None:
+        self._check_open()
+        return self._analyses.get(story_id)
+
+    def save_assignment(self, assignment: Assignment) -> None:
+        with self._lock:
+            self._check_open()
+            rows = self._checked_profiles(assignment.profiles)
+            pairs = check_pairs(assignment.stories)
+            for story, _ in pairs:
+                self._check_articles(story)
+            self._add_profiles(rows)
+            for story_id in assignment.removed:
+                self.delete_story(story_id)
+            for story, comparison in pairs:
+                self._put(story, comparison)
+            self._assigner = assignment.state
 
 
 @dataclass(slots=True)

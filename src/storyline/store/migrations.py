@@ -159,3 +159,23 @@ def _assigner(conn: sqlite3.Connection) -> None:
             article_id TEXT NOT NULL UNIQUE REFERENCES articles (id),
             corrections INTEGER NOT NULL, data BLOB NOT NULL)""",
     )
+
+
+@migration("0006_assigner_state")
+def _assigner_state(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """CREATE TABLE assigner_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1), profiles INTEGER NOT NULL,
+            corrections INTEGER NOT NULL, data BLOB NOT NULL)""",
+    )
+
+
+@migration("0007_story_analyses")
+def _story_analyses(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """CREATE TABLE story_analyses (
+            story_id TEXT PRIMARY KEY REFERENCES stories (id), method TEXT NOT NULL,
+            analysis TEXT NOT NULL, membership TEXT NOT NULL)""",
+    )

@@ -19,11 +19,15 @@ from typing import Any
 
 from storyline.errors import StoreError
 from storyline.model import (
+    Analysis,
     Article,
+    AssignerState,
+    Assignment,
     Attribution,
     Comparison,
     Correction,
     DupGroup,
+    Membership,
     OutletDependency,
     SharedPassage,
     Story,
@@ -38,6 +42,7 @@ from storyline.store.checks import (
     encode_comparison,
     missing_article,
 )
+from storyline.store.records import record_from_value, record_to_value
 from storyline.store.reuse_codec import (
     INDEX_STATE,
     ReuseChanges,
@@ -154,7 +159,7 @@ class SQLiteStore:
         pairs = check_pairs(stories)
         with self._write() as conn:
             created = dict(conn.execute("SELECT id, created FROM stories").fetchall())
-            for table in ("comparisons", "story_articles", "stories"):
+            for table in ("story_analyses", "comparisons", "story_articles", "stories"):
                 conn.execute(f"DELETE FROM {table}")
             now = _now()
             for story, comparison in pairs:
@@ -165,11 +170,16 @@ class SQLiteStore:
         """Insert or replace one story and its comparison (None removes a stored one)."""
         check_pair(story, comparison)
         with self._write() as conn:
-            old = conn.execute("SELECT created FROM stories WHERE id = ?", (story.id,)).fetchone()
-            self._delete(conn, story.id)
-            now = _now()
-            self._insert(conn, story, comparison, old[0] if old else now, now)
-            conn.execute(_LATEST + " WHERE id = ?", (story.id,))
+            self._replace(conn, story, comparison)
+
+    def _replace(
+        self, conn: sqlite3.Connection, story: Story, comparison: Comparison | None
+    ) -> None:
+        old = conn.execute("SELECT created FROM stories WHERE id = ?", (story.id,)).fetchone()
+        self._delete(conn, story.id)
+        now = _now()
+        self._insert(conn, story, comparison, old[0] if old else now, now)
+        conn.execute(_LATEST + " WHERE id = ?", (story.id,))
 
     def delete_story(self, story_id: str) -> bool:
         """Remove one story and its comparison; False if it was not stored."""
@@ -177,6 +187,7 @@ class SQLiteStore:
             return self._delete(conn, story_id)
 
     def _delete(self, conn: sqlite3.Connection, story_id: str) -> bool:
+        conn.execute("DELETE FROM story_analyses WHERE story_id = ?", (story_id,))
         conn.execute("DELETE FROM comparisons WHERE story_id = ?", (story_id,))
         conn.execute("DELETE FROM story_articles WHERE story_id = ?", (story_id,))
         return conn.execute("DELETE FROM stories WHERE id = ?", (story_id,)).rowcount > 0
@@ -268,10 +279,33 @@ class SQLiteStore:
     def search(
         self, query: str, *, limit: int | None = 50, offset: int = 0, **filters: Any
     ) -> list[Story]:
-        """Stories with an article whose title or text contains every word of the query."""
+        """Stories with an article whose title or text contains every word of the query.
+
+        Two exact plans, both newest first: collect every matching story and sort them (the
+        cost grows with the matches), or walk the stories newest first and probe FTS5 for
+        each until the page is full (the cost grows with the stories passed over). The walk
+        is taken when the words are so common that it stops early (see ``_walks``)."""
         check_page(limit, offset)
-        found = _search_where(query, Filters(**filters))
+        wanted, chosen = terms.parse_query(query), Filters(**filters)
+        if not wanted:
+            return []
+        walk = self._walks(terms.fts_query(wanted), chosen, limit, offset)
+        found = _search_where(query, chosen, walk=walk)
         return self._stories(*found, limit, offset) if found else []
+
+    def _walks(self, match: str, filters: Filters, limit: int | None, offset: int) -> bool:
+        """Whether walking the stories newest first is cheaper than collecting the matches:
+        a walk passes over about (offset + limit) * stories / matches stories, each probe
+        ~4x dearer than collecting one match. Matches are counted up to ``_PROBE`` only;
+        the stories are estimated by the largest rowid (an upper bound that costs nothing)."""
+        if limit is None or filters.source is not None or filters.language is not None:
+            return False
+        sql = "SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+        matches = int(self._read(sql + "LIMIT ?)", (match, _PROBE))[0][0])
+        if matches < _MIN_WALK:
+            return False
+        stories = int(self._read("SELECT MAX(rowid) FROM stories")[0][0] or 0)
+        return 4 * (offset + limit) * stories < matches * matches
 
     def count_search(self, query: str, **filters: Any) -> int:
         found = _search_where(query, Filters(**filters))
@@ -412,21 +446,82 @@ class SQLiteStore:
     # streaming assignment: per article, its similarity profile and the corrections before it
 
     def add_story_profiles(self, rows: Iterable[tuple[str, int, bytes]]) -> None:
-        rows = [(a, int(n), bytes(d)) for a, n, d in rows]
+        with self._profile_errors(), self._write() as conn:
+            self._add_profiles(conn, rows)
+
+    @staticmethod
+    @contextmanager
+    def _profile_errors() -> Iterator[None]:
         try:
-            with self._write() as conn:
-                conn.executemany(
-                    "INSERT OR IGNORE INTO story_profiles (article_id, corrections, data) "
-                    "VALUES (?, ?, ?)",
-                    rows,
-                )
+            yield
         except sqlite3.IntegrityError:
             msg = "a profile names an article that is not stored; add_articles first"
             raise StoreError(msg) from None
 
-    def story_profiles(self) -> list[tuple[str, int, bytes]]:
-        rows = self._read("SELECT article_id, corrections, data FROM story_profiles ORDER BY seq")
-        return [(r[0], r[1], bytes(r[2])) for r in rows]
+    @staticmethod
+    def _add_profiles(conn: sqlite3.Connection, rows: Iterable[tuple[str, int, bytes]]) -> None:
+        conn.executemany(
+            "INSERT OR IGNORE INTO story_profiles (article_id, corrections, data) VALUES (?, ?, ?)",
+            [(a, int(n), bytes(d)) for a, n, d in rows],
+        )
+
+    def story_profiles(self, ids: Iterable[str] | None = None) -> list[tuple[str, int, bytes]]:
+        sql = "SELECT seq, article_id, corrections, data FROM story_profiles"
+        if ids is None:
+            rows = self._read(sql + " ORDER BY seq")
+        else:
+            wanted, rows = list(dict.fromkeys(ids)), []
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                rows += self._read(f"{sql} WHERE article_id IN ({_marks(chunk)})", chunk)
+            rows.sort(key=lambda r: r[0])
+        return [(r[1], r[2], bytes(r[3])) for r in rows]
+
+    def count_story_profiles(self) -> int:
+        return int(self._read("SELECT COUNT(*) FROM story_profiles")[0][0])
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in self._read("SELECT id FROM articles ORDER BY id")]
+
+    def assigner_state(self) -> AssignerState | None:
+        rows = self._read("SELECT profiles, corrections, data FROM assigner_state WHERE id = 1")
+        return AssignerState(rows[0][0], rows[0][1], bytes(rows[0][2])) if rows else None
+
+    def put_analysis(
+        self, story_id: str, analysis: Analysis, membership: tuple[Membership, ...]
+    ) -> None:
+        data = (codec.dumps(record_to_value(analysis)), codec.dumps(record_to_value(membership)))
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone() is None:
+                raise StoreError(f"no story {story_id!r} is stored; put_stories first")
+            conn.execute(
+                "INSERT OR REPLACE INTO story_analyses (story_id, method, analysis, membership) "
+                "VALUES (?, ?, ?, ?)",
+                (story_id, analysis.method, *data),
+            )
+
+    def stored_analysis(self, story_id: str) -> tuple[Analysis, tuple[Membership, ...]] | None:
+        sql = "SELECT analysis, membership FROM story_analyses WHERE story_id = ?"
+        rows = self._read(sql, (story_id,))
+        if not rows:
+            return None
+        analysis = record_from_value(Analysis, json.loads(rows[0][0]))
+        return analysis, record_from_value(tuple[Membership, ...], json.loads(rows[0][1]))
+
+    def save_assignment(self, assignment: Assignment) -> None:
+        pairs = check_pairs(assignment.stories)
+        state = assignment.state
+        with self._profile_errors(), self._write() as conn:
+            self._add_profiles(conn, assignment.profiles)
+            for story_id in assignment.removed:
+                self._delete(conn, story_id)
+            for story, comparison in pairs:
+                self._replace(conn, story, comparison)
+            conn.execute(
+                "INSERT OR REPLACE INTO assigner_state (id, profiles, corrections, data) "
+                "VALUES (1, ?, ?, ?)",
+                (state.profiles, state.corrections, sqlite3.Binary(state.data)),
+            )
 
 
 _INSERT_PASSAGE = (
@@ -517,16 +612,28 @@ def _filter_clauses(filters: Filters) -> tuple[list[str], list[Any]]:
     return clauses, params
 
 
-def _search_where(query: str, filters: Filters) -> tuple[str, list[Any]] | None:
+#: Matches counted (at most) to choose a search plan, and the fewest that make a walk worth it.
+_PROBE = 20_000
+_MIN_WALK = 2_000
+#: Search plans: collect the stories of every matching article, or probe per story.
+_COLLECT = (
+    "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+    "WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
+)
+_PROBE_EACH = (
+    "EXISTS (SELECT 1 FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+    "JOIN articles_fts f ON f.rowid = a.rowid WHERE sa.story_id = s.id AND articles_fts MATCH ?)"
+)
+
+
+def _search_where(
+    query: str, filters: Filters, *, walk: bool = False
+) -> tuple[str, list[Any]] | None:
     wanted = terms.parse_query(query)
     if not wanted:
         return None
     clauses, params = _filter_clauses(filters)
-    clauses.insert(
-        0,
-        "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-        "WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))",
-    )
+    clauses.insert(0, _PROBE_EACH if walk else _COLLECT)
     return "WHERE " + " AND ".join(clauses), [terms.fts_query(wanted), *params]
 
 

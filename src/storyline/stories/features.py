@@ -1,8 +1,9 @@
 """Per-article profiles and the pair features the similarity model combines.
 
 A :class:`Profile` is computed once per article (sentences, lemmas, entity-like tokens,
-numbers, shingles, embeddings) and reused for every pair the article takes part in, both by
-:mod:`storyline.stories.similarity` and by the streaming assigner.
+numbers, shingles, embeddings of the text, lead and title) and reused for every pair the
+article takes part in, both by :mod:`storyline.stories.similarity` and by the streaming
+assigner.
 
 Feature names are fixed and versioned with the model that uses them (see ``FEATURES``).
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -32,6 +33,8 @@ USE_FEATURES = (
     "use_align_max",
     "use_align_top3",
     "use_align_share70",
+    "use_title_cos",
+    "title_in_body",
     "lemma_jaccard",
     "lemma_containment",
     "entity_jaccard",
@@ -48,9 +51,12 @@ E5_FEATURES = ("e5_cos", "e5_lead_cos")
 MAX_SENTENCES = 24
 #: Characters of the lead (title and first sentence) embedded on their own.
 LEAD_CHARS = 300
+#: A first line (up to a newline or a run of spaces) this long or shorter is the title.
+TITLE_CHARS = 200
 
 _CAPITALISED = re.compile(r"(?<![\w'])[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_TITLE_BREAK = re.compile(r"\n|\s{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,8 @@ class Profile:
     use_sentences: np.ndarray  # (k, 512)
     e5: np.ndarray | None = None  # (384,)
     e5_lead: np.ndarray | None = None
+    use_title: np.ndarray | None = None  # (512,) title (see :func:`title`)
+    title_lemmas: frozenset[str] = frozenset()
 
 
 @cache
@@ -122,6 +130,17 @@ def lead(text: str, sentences: Sequence[str]) -> str:
     return head[:LEAD_CHARS]
 
 
+def title(raw: str) -> str | None:
+    """The title: ``raw``'s first line when a newline or a run of spaces ends it within
+    :data:`TITLE_CHARS` (how title and body are joined in articles and scraped pairs);
+    None when the layout marks none."""
+    text = raw.strip()
+    found = _TITLE_BREAK.search(text[: TITLE_CHARS + 1])
+    if found and found.start() >= 8:
+        return " ".join(text[: found.start()].split())
+    return None
+
+
 def _segments(text: str, language: str | None) -> list[str]:
     found = [s for s in split_sentences(text, language) if len(s) >= 2]
     return found[:MAX_SENTENCES] or [text]
@@ -139,19 +158,27 @@ def profiles(
     use: Encoder,
     e5: Encoder | None = None,
 ) -> list[Profile]:
-    """Profiles of ``texts``; all sentences of all texts are encoded in one batch."""
-    texts = [" ".join(t.split()) or "-" for t in texts]
+    """Profiles of ``texts``; all sentences of all texts are encoded in one batch. The title
+    comes from the raw layout (a marked first line), so pass texts with their newlines."""
+    raw = list(texts)
+    texts = [" ".join(t.split()) or "-" for t in raw]
     segs = [_segments(t, lang) for t, lang in zip(texts, languages, strict=True)]
     leads = [lead(t, s) for t, s in zip(texts, segs, strict=True)]
+    titles = [title(r) for r in raw]
     flat = [s for group in segs for s in group]
-    vecs = _unit(use(list(texts) + leads + flat))
+    marked = [t for t in titles if t]
+    vecs = _unit(use(texts + leads + marked + flat))
     n = len(texts)
-    e5_vecs = _unit(e5(list(texts) + leads)) if e5 is not None else None
-    out, at = [], 2 * n
+    e5_vecs = _unit(e5(texts + leads)) if e5 is not None else None
+    out, at, t = [], 2 * n + len(marked), 2 * n
     for i, (text, lang, group) in enumerate(zip(texts, languages, segs, strict=True)):
         sent = vecs[at : at + len(group)]
         at += len(group)
-        out.append(_profile(text, lang, group, vecs[i], vecs[n + i], sent, e5_vecs, i, n))
+        p = _profile(text, lang, group, vecs[i], vecs[n + i], sent, e5_vecs, i, n)
+        if name := titles[i]:
+            p = replace(p, use_title=vecs[t], title_lemmas=lemmas(name, lang))
+            t += 1
+        out.append(p)
     return out
 
 
@@ -190,14 +217,32 @@ def _containment(a: frozenset[Any], b: frozenset[Any]) -> float:
 
 
 def _alignment(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, float]:
-    sims = a @ b.T
+    sims = a.astype(np.float32, copy=False) @ b.astype(np.float32, copy=False).T  # f16: no BLAS
     best = np.concatenate([sims.max(axis=1), sims.max(axis=0)])
     top = np.sort(best)[::-1][:3]
     return float(best.mean()), float(best.max()), float(top.mean()), float((best >= 0.7).mean())
 
 
+def title_cos(a: Profile, b: Profile) -> float:
+    """USE cosine of the titles; of the leads unless both texts mark a title."""
+    if a.use_title is None or b.use_title is None:
+        return float(a.use_lead @ b.use_lead)
+    return float(a.use_title @ b.use_title)
+
+
+def title_in_body(a: Profile, b: Profile) -> float:
+    """Mean share of each title's lemmas found anywhere in the other text (lemma containment
+    unless both texts mark a title)."""
+    if not a.title_lemmas or not b.title_lemmas:
+        return _containment(a.lemmas, b.lemmas)
+    ab = len(a.title_lemmas & b.lemmas) / len(a.title_lemmas)
+    ba = len(b.title_lemmas & a.lemmas) / len(b.title_lemmas)
+    return (ab + ba) / 2
+
+
 def pair_features(a: Profile, b: Profile) -> dict[str, float]:
-    """All features of one pair, by name (E5 features only when both profiles have them)."""
+    """All features of one pair, by name (E5 features only when both profiles have them).
+    Pairs without two marked titles use lead features in their place (see :func:`title_cos`)."""
     align = _alignment(a.use_sentences, b.use_sentences)
     feats = {
         "use_cos": float(a.use @ b.use),
@@ -206,6 +251,8 @@ def pair_features(a: Profile, b: Profile) -> dict[str, float]:
         "use_align_max": align[1],
         "use_align_top3": align[2],
         "use_align_share70": align[3],
+        "use_title_cos": title_cos(a, b),
+        "title_in_body": title_in_body(a, b),
         "lemma_jaccard": _jaccard(a.lemmas, b.lemmas),
         "lemma_containment": _containment(a.lemmas, b.lemmas),
         "entity_jaccard": _jaccard(a.entities, b.entities),

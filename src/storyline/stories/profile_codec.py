@@ -10,21 +10,29 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import fields
 
 import numpy as np
 
 from storyline.stories.features import Profile
 
 FORMAT = "stories.profile.v1"
-_SETS = ("lemmas", "entities", "numbers", "shingles")
-_ARRAYS = ("use", "use_lead", "use_sentences", "e5", "e5_lead")
+
+
+def _kinds() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(set fields, array fields) of Profile, read off its annotations so a field added to
+    the profile is stored without touching this codec."""
+    sets = tuple(f.name for f in fields(Profile) if str(f.type).startswith("frozenset"))
+    arrays = tuple(f.name for f in fields(Profile) if "ndarray" in str(f.type))
+    return sets, arrays
 
 
 def profile_to_bytes(p: Profile) -> bytes:
     """Serialise one profile (sentence vectors are kept as float16)."""
+    sets, arrays_of = _kinds()
     meta: dict[str, object] = {"format": FORMAT, "language": p.language, "chars": p.chars}
-    meta.update({k: sorted(getattr(p, k)) for k in _SETS})
-    arrays = {k: getattr(p, k) for k in _ARRAYS if getattr(p, k) is not None}
+    meta.update({k: sorted(getattr(p, k)) for k in sets})
+    arrays = {k: getattr(p, k) for k in arrays_of if getattr(p, k) is not None}
     arrays["use_sentences"] = np.asarray(p.use_sentences, dtype=np.float16)
     buf = io.BytesIO()
     np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), **arrays)
@@ -32,22 +40,13 @@ def profile_to_bytes(p: Profile) -> bytes:
 
 
 def profile_from_bytes(data: bytes) -> Profile:
-    """The profile stored by :func:`profile_to_bytes` (ValueError for other bytes)."""
+    """The profile stored by :func:`profile_to_bytes` (ValueError for other bytes). Fields a
+    profile stored by an older version lacks take their defaults."""
+    sets, arrays_of = _kinds()
     with np.load(io.BytesIO(data), allow_pickle=False) as z:
         meta = json.loads(bytes(z["meta"]).decode())
         if meta.get("format") != FORMAT:
             raise ValueError(f"not a {FORMAT} profile; re-profile the article")
-        arrays = {k: z[k] for k in _ARRAYS if k in z.files}
-    return Profile(
-        language=meta["language"],
-        chars=meta["chars"],
-        lemmas=frozenset(meta["lemmas"]),
-        entities=frozenset(meta["entities"]),
-        numbers=frozenset(meta["numbers"]),
-        shingles=frozenset(meta["shingles"]),
-        use=arrays["use"],
-        use_lead=arrays["use_lead"],
-        use_sentences=arrays["use_sentences"],
-        e5=arrays.get("e5"),
-        e5_lead=arrays.get("e5_lead"),
-    )
+        arrays = {k: z[k] for k in arrays_of if k in z.files}
+    kept = {k: frozenset(meta[k]) for k in sets if k in meta}
+    return Profile(language=meta["language"], chars=meta["chars"], **kept, **arrays)

@@ -42,18 +42,20 @@ def replay(
     assigner = StoryAssigner(**settings)  # type: ignore[arg-type]
     done = 0
     for article_id, before, profile in stored:
-        done = _apply_upto(assigner, corrections, done, before)
+        done = apply_upto(assigner, corrections, done, before)
         if article_id in articles:
             assigner.assign(articles[article_id], profile)
-    done = _apply_upto(assigner, corrections, done, len(corrections))
+    done = apply_upto(assigner, corrections, done, len(corrections))
     for article, profile in new:
         assigner.assign(article, profile)
     return assigner
 
 
-def _apply_upto(
+def apply_upto(
     assigner: StoryAssigner, corrections: Sequence[Correction], done: int, upto: int
 ) -> int:
+    """Apply ``corrections[done:upto]`` (skipping those that no longer apply); returns the
+    new count of applied corrections."""
     for correction in corrections[done:upto]:
         try:
             assigner.apply(correction)
@@ -63,14 +65,15 @@ def _apply_upto(
 
 
 def titled(
-    assigner: StoryAssigner, articles: Mapping[str, Article], previous: Mapping[str, Story] = {}
+    stories: Sequence[Story], articles: Mapping[str, Article], previous: Mapping[str, Story] = {}
 ) -> list[Story]:
-    """The assigner's stories with titles (the earliest article's title, else its lead); a
-    story with the same articles as in ``previous`` keeps that title."""
+    """``stories`` (from ``StoryAssigner.stories()``) with titles: the earliest article's title,
+    else its lead; a story with the same articles as in ``previous`` keeps that title.
+    ``articles`` must hold the articles of every story that is new or changed."""
     from storyline.stories.group import _title
 
     out = []
-    for s in assigner.stories():
+    for s in stories:
         old = previous.get(s.id)
         same = old is not None and old.articles == s.articles
         title = old.title if same and old else _title([articles[a] for a in s.articles])

@@ -26,9 +26,10 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cache
 
 import numpy as np
 
@@ -50,17 +51,28 @@ def minutes(when: datetime) -> int:
 
 
 def article_text(article: Article) -> str:
-    """The text a story is judged on: title, teaser and cleaned body (raw when empty)."""
-    head = " ".join(p for p in (article.title, article.teaser) if p)
-    body = article.text or article.raw
-    return f"{head}\n{body}" if head else body
+    """The text a story is judged on: title, teaser and cleaned body (raw when empty), each on
+    its own line (the similarity features read a title off the first line)."""
+    return "\n".join(p for p in (article.title, article.teaser, article.text or article.raw) if p)
 
 
+@cache
 def projection(dims: int, seed: int = 0, source: int = 512) -> np.ndarray:
-    """A fixed orthonormal random projection (source -> dims), the same for every process."""
+    """A fixed orthonormal random projection (source -> dims), the same for every process
+    (computed once per process; read-only)."""
     rng = np.random.default_rng(seed)
     q, _ = np.linalg.qr(rng.standard_normal((source, dims)))
-    return q.astype(np.float32)
+    out = q.astype(np.float32)
+    out.flags.writeable = False
+    return out
+
+
+def stored_form(prof: F.Profile) -> F.Profile:
+    """The profile as the store keeps it (sentence vectors float16): the assigner scores
+    only this form, so replaying stored profiles repeats the live decisions exactly."""
+    if prof.use_sentences.dtype == np.float16:
+        return prof
+    return replace(prof, use_sentences=prof.use_sentences.astype(np.float16))
 
 
 def quantise(vectors: np.ndarray) -> np.ndarray:
@@ -173,8 +185,11 @@ class StoryAssigner:
         self.story_index_: dict[str, int] = {}
         self.open_ = _Centroids(self.dims)
         self.swept_ = -(2**62)
-        self.profiles_: OrderedDict[int, F.Profile] = OrderedDict()
+        self.profiles_: OrderedDict[int, F.Profile | None] = OrderedDict()
         self.clock_: int | None = None
+        #: Reads profiles by article id for cached entries that are placeholders (None), as
+        #: after :func:`storyline.stories.state_codec.state_from_bytes`; not part of the state.
+        self.profile_loader_: Callable[[list[str]], list[F.Profile]] | None = None
 
     @property
     def n_articles_(self) -> int:
@@ -290,7 +305,7 @@ class StoryAssigner:
             return self.membership(article.id)
         t, notes = self._time(article, now)
         notes += ("no_language",) if not article.language and not prof.language else ()
-        self._assign_at(article, prof, t, notes)
+        self._assign_at(article, stored_form(prof), t, notes)
         return self.membership(article.id)
 
     # --------------------------------------------------------- internals
@@ -341,7 +356,7 @@ class StoryAssigner:
         for key in self._terms(prof):
             self.postings_.setdefault(key, array("i")).append(idx)
         self.open_.add(story, self.vectors_[idx].astype(np.float32))
-        self.profiles_[idx] = replace(prof, use_sentences=prof.use_sentences.astype(np.float16))
+        self.profiles_[idx] = prof
         while len(self.profiles_) > self.max_profiles:
             self.profiles_.popitem(last=False)
 
@@ -392,10 +407,21 @@ class StoryAssigner:
         query = quantise(prof.use @ self.projection_)[0].astype(np.int32)
         approx = self.vectors_[cands].astype(np.int32) @ query
         cands = cands[np.argsort(-approx)[: self.rescore]]
-        sims = score_profiles([(prof, self.profiles_[c]) for c in cands], self.model)
+        sims = score_profiles([(prof, p) for p in self._cached(cands)], self.model)
         scores = np.array([s.score for s in sims])
         best = int(np.argmin(scores))
         return int(cands[best]), float(scores[best])
+
+    def _cached(self, idxs: np.ndarray) -> list[F.Profile]:
+        """The cached profiles of ``idxs``, reading placeholders through the loader."""
+        missing = [int(i) for i in idxs if self.profiles_[int(i)] is None]
+        if missing:
+            if self.profile_loader_ is None:
+                raise RuntimeError("restored assigner: set profile_loader_ before assigning")
+            loaded = self.profile_loader_([self.ids_[i] for i in missing])
+            for i, prof in zip(missing, loaded, strict=True):
+                self.profiles_[i] = stored_form(prof)
+        return [p for i in idxs if (p := self.profiles_[int(i)]) is not None]
 
     def _reachable(self, idx: int, t: int) -> bool:
         """A candidate counts when its profile is cached, it lies within ``window_hours`` and

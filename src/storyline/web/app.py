@@ -1,7 +1,7 @@
 """The web app: HTML pages and a JSON REST API built from the same views.
 
 ``create_app(store)`` returns a FastAPI app. Pages live at ``/``, ``/stories/{id}``,
-``/articles/{id}`` and ``/ingest``; the API under ``/api/`` (OpenAPI at
+``/articles/{id}``, ``/outlets`` and ``/ingest``; the API under ``/api/`` (OpenAPI at
 ``/api/openapi.json``, a reference page at ``/api/docs``). Every page is a Jinja2 template
 with autoescaping on, served with a Content-Security-Policy that allows scripts from
 ``/static`` only. See docs/web.md and docs/api.md.
@@ -9,6 +9,7 @@ with autoescaping on, served with a Content-Security-Policy that allows scripts 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +30,13 @@ from storyline.web import views
 from storyline.web.views import BadRequest, StoryQuery
 
 HERE = Path(__file__).parent
+LOG = logging.getLogger("storyline.web")
+#: Longest table or list a page shows of one kind (the rest is in the JSON).
+LIMIT_ROWS = 50
+#: Longest list in one card of a page (one outlet's facts).
+LIMIT_ITEMS = 12
+#: What a client learns of an unhandled error; the details go to the server log only.
+INTERNAL_ERROR = "internal error; the server log has the details"
 #: Default limit on a request body (uploads), bytes.
 MAX_UPLOAD = 10 * 1024 * 1024
 CSP = (
@@ -87,7 +95,8 @@ class BodyTooLarge(Exception):
 
 
 class Guard:
-    """ASGI middleware: security headers on every response and a request body size limit."""
+    """ASGI middleware: security headers on every response (error pages included), a request
+    body size limit, and a generic 500 answer for an unhandled error (logged, never shown)."""
 
     def __init__(self, app: ASGIApp, *, max_body: int, reject: Callable[..., Response]) -> None:
         self.app, self.max_body, self.reject = app, max_body, reject
@@ -107,7 +116,27 @@ class Guard:
             response = self.reject(scope["path"], 413, str(BodyTooLarge(self.max_body)))
             await response(scope, receive, send_secured)
             return
-        await self.app(scope, self._counting(receive), send_secured)
+        await self._guarded(scope, self._counting(receive), send_secured)
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except BodyTooLarge as exc:  # raised while a body streamed in, outside any handler
+            if started:
+                raise
+            await self.reject(scope["path"], 413, str(exc))(scope, receive, send)
+        except Exception:
+            LOG.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await self.reject(scope["path"], 500, INTERNAL_ERROR)(scope, receive, send)
 
     def _counting(self, receive: Receive) -> Callable[[], Awaitable[Message]]:
         seen = 0
@@ -130,6 +159,7 @@ def templates() -> Environment:
     env.filters["pct"] = lambda v: f"{100 * (v or 0):.0f}%"
     env.filters["kind_label"] = lambda k: (k or "").replace("_", "-")
     env.filters["page_query"] = page_query
+    env.globals["limit_rows"], env.globals["limit_items"] = LIMIT_ROWS, LIMIT_ITEMS
     return env
 
 
@@ -159,6 +189,7 @@ def create_app(store: Store, *, max_upload: int = MAX_UPLOAD) -> FastAPI:
     app.add_middleware(Guard, max_body=max_upload, reject=reject)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.store, app.state.page, app.state.env = store, page, env
+    app.state.derived = views.Derived()
     _api_routes(app, store)
     _page_routes(app, store, page)
     _document_errors(app)
@@ -212,11 +243,6 @@ def _handle_errors(app: FastAPI, reject: Callable[..., Response]) -> None:
         assert isinstance(exc, HTTPException)
         return reject(request.url.path, exc.status_code, str(exc.detail))
 
-    async def crash(request: Request, exc: Exception) -> Response:
-        message = f"internal error ({type(exc).__name__}); the server log has the details"
-        return reject(request.url.path, 500, message)
-
-    app.add_exception_handler(Exception, crash)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(HTTPException, http_error)
 
@@ -286,9 +312,11 @@ def _api_routes(app: FastAPI, store: Store) -> None:
 
     @app.get("/api/stories/{story_id}", **api, responses={404: {"description": "unknown id"}})
     def get_story(story_id: str) -> JSONResponse:
-        """One story with its comparison (as `storyline show --json`), plus `sentences`
-        per article (kind and alignment group) and a publication `timeline`."""
-        return JSONResponse(views.story_view(store, story_id))
+        """One story as `storyline show --json`: comparison, `analysis` (entities, numbers,
+        quotes, conflicts, chain of sources, facts, blindspots, timeline), `membership` (why
+        each article is in it), `passages`, `attribution` and `dup_groups`; plus `sentences`
+        per article, a publication `timeline` and `passage_groups` (passages by text)."""
+        return JSONResponse(views.story_view(store, story_id, app.state.derived))
 
     @app.get("/api/articles", **api)
     def list_articles(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
@@ -298,9 +326,18 @@ def _api_routes(app: FastAPI, store: Store) -> None:
 
     @app.get("/api/articles/{article_id}", **api, responses={404: {"description": "unknown id"}})
     def get_article(article_id: str) -> JSONResponse:
-        """One article in full: raw and cleaned text, removed residue with reasons, credits,
-        `raw_lines` (each raw line with its removal reason) and the stories it is in."""
+        """One article as `storyline article --json`: `article` in full (raw and cleaned
+        text, removed residue, credits), its shared `passages`, `dup_group` and
+        `attribution`; plus `raw_lines` (each raw line with its removal reason) and the
+        `stories` it is in."""
         return JSONResponse(views.article_view(store, article_id))
+
+    @app.get("/api/outlets", **api)
+    def list_outlets(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
+                     offset: int = Query(0, ge=0)) -> JSONResponse:  # fmt: skip
+        """Per outlet, by name (as `storyline outlets --json`): `articles`, `wire_share` and
+        `by_agency` (share of its text from each agency); one page."""
+        return JSONResponse(views.outlets_view(store, limit=limit, offset=offset))
 
     @app.post("/api/articles", **api, openapi_extra={"requestBody": UPLOAD_BODY},
               responses={201: {"description": "new articles stored"},
@@ -323,11 +360,16 @@ def _page_routes(app: FastAPI, store: Store, page: Callable[..., HTMLResponse]) 
 
     @app.get("/stories/{story_id}", **html)
     def story_page(story_id: str) -> HTMLResponse:
-        return page("story.html", views.story_view(store, story_id))
+        return page("story.html", views.story_view(store, story_id, app.state.derived))
 
     @app.get("/articles/{article_id}", **html)
     def article_page(article_id: str) -> HTMLResponse:
         return page("article.html", views.article_view(store, article_id))
+
+    @app.get("/outlets", **html)
+    def outlets_page(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
+                     offset: int = Query(0, ge=0)) -> HTMLResponse:  # fmt: skip
+        return page("outlets.html", views.outlets_view(store, limit=limit, offset=offset))
 
     @app.get("/ingest", **html)
     def ingest_form() -> HTMLResponse:

@@ -7,15 +7,20 @@ field names, plus page data (``sentences``, ``timeline``, pagination). See docs/
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline import export
-from storyline.errors import NotFound, StorylineError
-from storyline.model import UNIQUE, Alignment, Article, Story
+from storyline.errors import StorylineError
+from storyline.model import UNIQUE, Alignment, Article, SharedPassage, Story
 from storyline.store.base import Store
+
+if TYPE_CHECKING:
+    from storyline.pipeline import StoryReport
 
 #: Largest page size a client may ask for.
 MAX_LIMIT = 200
@@ -97,15 +102,97 @@ def summaries(store: Store, stories: Sequence[Story]) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------ one story
 
 
-def story_view(store: Store, story_id: str) -> dict[str, Any]:
-    """One story: ``export.story_dict`` plus each article's sentences and a timeline."""
-    from storyline.pipeline import story_report
+class Derived:
+    """A small in-process cache of what a story page derives: its analysis and membership.
+
+    Both are pure functions of the story, its articles (ids are content hashes), its
+    comparison and the recorded corrections, which together are the key: an ingest or a
+    correction that changes any of them misses the cache. Least recently used goes first."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def show_report(store: Store, story_id: str, cache: Derived | None = None) -> StoryReport:
+    """What ``storyline show`` builds, by the same library calls: the stored story analysed,
+    explained (with the recorded corrections) and with its articles' stored reuse."""
+    from storyline.pipeline import stored_reuse
+
+    return stored_reuse(store, _derived(store, story_id, cache)[0])
+
+
+def _derived(
+    store: Store, story_id: str, cache: Derived | None
+) -> tuple[StoryReport, dict[str, Any]]:
+    """The story's report analysed and explained, and its JSON (``export.story_dict``); from
+    ``cache`` when the story, comparison and corrections are unchanged. Reuse is left out:
+    it changes whenever an article elsewhere copies from this story's articles."""
+    from storyline.pipeline import analysed, explained, story_report
 
     report = story_report(store, story_id)
-    out = export.story_dict(report)
+    corrections = tuple(store.corrections())
+
+    def derive() -> tuple[StoryReport, dict[str, Any]]:
+        derived = explained(analysed(report), corrections, store=store)
+        return derived, export.story_dict(derived)
+
+    key = (report.story, report.comparison, corrections)
+    return cache.get(key, derive) if cache is not None else derive()
+
+
+def story_view(store: Store, story_id: str, cache: Derived | None = None) -> dict[str, Any]:
+    """One story as ``storyline show --json`` (comparison, analysis, membership, reuse) plus
+    each article's sentences, a publication timeline and the shared passages by text."""
+    from storyline.pipeline import stored_reuse
+
+    derived, base = _derived(store, story_id, cache)
+    report = stored_reuse(store, derived)
+    out = dict(base)  # shared with the cache: only top-level keys are added
+    for key, value in report.extras.items():
+        if key not in out:
+            out[key] = export.reuse_json(export.stories_json(value))
     out["sentences"] = sentence_columns(report.articles, report.comparison.alignments)
     out["timeline"] = timeline(report.articles)
+    out["passage_groups"] = passage_groups(report)
     return out
+
+
+def passage_groups(report: StoryReport) -> list[dict[str, Any]]:
+    """The report's shared ``passages`` grouped by their text (as it reads in the first of
+    the story's articles that has it): each with ``words``, ``pairs`` (how many passage
+    records it stands for) and ``articles`` (``{"article", "start", "end"}`` for every
+    article that carries it, in the story or not); most widely shared first."""
+    texts = {a.id: a.text for a in report.articles}
+    groups: dict[str, dict[str, Any]] = {}
+    passages: Iterable[SharedPassage] = report.extras.get("passages", ())  # type: ignore[assignment]
+    for p in passages:
+        side = (p.a, p.a_start, p.a_end) if p.a in texts else (p.b, p.b_start, p.b_end)
+        text = texts[side[0]][side[1] : side[2]]
+        group = groups.setdefault(text, {"text": text, "words": p.words, "pairs": 0,
+                                         "articles": {}})  # fmt: skip
+        group["pairs"] += 1
+        for aid, start, end in ((p.a, p.a_start, p.a_end), (p.b, p.b_start, p.b_end)):
+            group["articles"].setdefault(aid, {"article": aid, "start": start, "end": end})
+    out = [{**g, "articles": list(g["articles"].values())} for g in groups.values()]
+    return sorted(out, key=lambda g: (-len(g["articles"]), -g["words"], g["text"]))
 
 
 def sentence_columns(
@@ -182,14 +269,23 @@ def _utc(value: datetime | None) -> datetime:
 
 
 def article_view(store: Store, article_id: str) -> dict[str, Any]:
-    """One article in full (raw and cleaned text, residue, credits) and its stories."""
-    article = store.article(article_id)
-    if article is None:
-        raise NotFound(f"no article {article_id!r} in this database; find one via /api/stories")
-    out = export.article_dict(article, full=True)
+    """One article as ``storyline article --json`` (the article in full, its shared passages,
+    duplicate group and attribution) plus its stories and its raw lines with reasons."""
+    from storyline.pipeline import article_report
+
+    report = article_report(store, article_id)
+    out = export.article_report_dict(report)
     out["stories"] = [{"id": s.id, "title": s.title} for s in store.stories_of(article_id)]
-    out["raw_lines"] = raw_lines(article)
+    out["raw_lines"] = raw_lines(report.article)
     return out
+
+
+def outlets_view(store: Store, *, limit: int, offset: int) -> dict[str, Any]:
+    """One page of ``storyline outlets --json``: per outlet, its articles, wire share and
+    dependency on each agency, by outlet name."""
+    dependencies = store.outlet_dependency()
+    out = export.outlets_dict(dependencies[offset : offset + limit])
+    return {**out, **page_dict(len(dependencies), limit, offset)}
 
 
 def raw_lines(article: Article) -> list[dict[str, Any]]:
