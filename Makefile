@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= storyline.db
+# setuptools calls pyproject's ext-modules table "experimental"; the warning is noise here.
+PIP    := PYTHONWARNINGS=ignore $(BIN)/pip
 
 .PHONY: run test lint bench serve clean
 
@@ -11,11 +13,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(VENV)/.run: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e '.[web]'
+	$(PIP) install -q -e '.[web]'
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.run
-	$(BIN)/pip install -q -e '.[web,dev]'
+	$(PIP) install -q -e '.[web,dev]'
 	touch $@
 
 run: $(VENV)/.run

@@ -58,15 +58,17 @@ def preload(assigner: StoryAssigner, n: int, rng: np.random.Generator) -> None:
 
 def synthetic_profile(topic: np.ndarray, vocab: np.ndarray, rng: np.random.Generator) -> Profile:
     noise = lambda k: unit(topic + 0.02 * rng.standard_normal((k, 512)))  # noqa: E731
-    own = rng.choice(vocab, 100, replace=False)
+    own = rng.choice(vocab[:160], 140, replace=False)  # reports of one story share most words
     common = rng.zipf(1.3, 50) % VOCAB
+    names = np.concatenate([vocab[:12], rng.choice(vocab[160:], 3, replace=False)])
+    shared = [int(w) * 7919 for w in vocab[:120]]  # the story's wire passages
     return Profile(
         language="de",
         chars=2000,
         lemmas=frozenset(f"w{w:05d}" for w in np.concatenate([own, common])),
-        entities=frozenset(f"w{w:05d}" for w in own[:15]),
-        numbers=frozenset(str(w) for w in own[:5]),
-        shingles=frozenset(int(x) for x in rng.integers(0, 2**31, 200)),
+        entities=frozenset(f"w{w:05d}" for w in names),
+        numbers=frozenset(str(w) for w in vocab[:5]),
+        shingles=frozenset([*rng.choice(shared, 80), *rng.integers(0, 2**31, 120).tolist()]),
         use=noise(1)[0],
         use_lead=noise(1)[0],
         use_sentences=noise(12),

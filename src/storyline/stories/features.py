@@ -80,13 +80,15 @@ class Profile:
 
 @cache
 def _lemmatizer(language: str) -> Callable[[str], str] | None:
-    import simplemma
+    """simplemma's lemmatiser for ``language`` (through the cached index of
+    :mod:`storyline.compare.wordlist`, same answers, no dictionary decoding per process)."""
+    from storyline.compare.wordlist import lemma
 
     try:
-        simplemma.lemmatize("test", lang=language)
+        lemma("test", language)
     except (ValueError, KeyError):
         return None
-    return lambda w: simplemma.lemmatize(w, lang=language)
+    return lambda w: lemma(w, language)
 
 
 def lemmas(text: str, language: str | None) -> frozenset[str]:
