@@ -109,7 +109,8 @@ def print_analysis(console: Console, report: StoryReport) -> None:
         return
     names = _labels(report.articles)
     people = [e.name for e in analysis.entities if len(e.mentions) > 1][:12]
-    console.print(Text("entities: ", style="bold") + Text(", ".join(people)))
+    label = f"entities mentioned more than once ({len(analysis.entities)} in all): "
+    console.print(Text(label, style="bold") + Text(", ".join(people)))
     for q in analysis.quotes:
         if q.direct:
             head = Text(f"quote {names[q.article]} ", style="dim")

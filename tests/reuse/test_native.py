@@ -131,7 +131,9 @@ def test_native_rejects_bad_input_with_clear_errors() -> None:
 
 def test_threads_give_the_same_signatures_as_one_thread() -> None:
     _mod()
-    texts = [edit(t, 3) for t in _real_texts()] * 40
+    texts = [edit(t, 3) for t in _real_texts()]
+    size = sum(len(t.encode()) for t in texts)
+    texts *= 3 * tk._BATCH_BYTES // size + 1  # several batches, with or without ../shared
     config = dd.DedupConfig()
 
     def sign(tokens: tk.Tokens) -> np.ndarray:
