@@ -78,17 +78,27 @@ class Profile:
     title_lemmas: frozenset[str] = frozenset()
 
 
+#: Languages lemmatised through the cached dictionary index (45 MB for German on disk).
+INDEXED_LANGUAGES = ("de", "en")
+
+
 @cache
 def _lemmatizer(language: str) -> Callable[[str], str] | None:
-    """simplemma's lemmatiser for ``language`` (through the cached index of
-    :mod:`storyline.compare.wordlist`, same answers, no dictionary decoding per process)."""
+    """simplemma's lemmatiser for ``language``. German and English (the languages the compare
+    stage needs anyway) go through the on-disk index of :mod:`storyline.compare.wordlist`:
+    same answers, no dictionary decoding per process; other languages use simplemma itself,
+    so no large index file is written for every language a corpus happens to contain."""
+    import simplemma
+
     from storyline.compare.wordlist import lemma
 
+    if language in INDEXED_LANGUAGES:
+        return lambda w: lemma(w, language)
     try:
-        lemma("test", language)
+        simplemma.lemmatize("test", lang=language)
     except (ValueError, KeyError):
         return None
-    return lambda w: lemma(w, language)
+    return lambda w: simplemma.lemmatize(w, lang=language)
 
 
 def lemmas(text: str, language: str | None) -> frozenset[str]:
