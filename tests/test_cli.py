@@ -79,3 +79,19 @@ def test_ingest_escapes_nothing_but_prints_text(tmp_path: Path) -> None:
     code, out = run("compare", str(evil))
     assert code == 0
     assert "[bold red]not markup[/]" in out
+
+
+def test_stories_table_keeps_ids_whole_and_shows_markup_literally(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    report = tmp_path / "r.jsonl"
+    text = "Der Stadtrat hat am Dienstag den neuen Haushalt mit großer Mehrheit beschlossen."
+    report.write_text(json.dumps({"source": "[red]X[/red]", "title": "[bold]T[/bold]",
+                                  "text": text}) + "\n")  # fmt: skip
+    assert run("ingest", str(report), "--db", db, "--quiet")[0] == 0
+    (story,) = json.loads(run("stories", "--db", db, "--json")[1])["stories"]
+    result = CliRunner().invoke(main, ["stories", "--db", db], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert story["id"] in out and "[bold]T[/bold]" in out and "[red]X[/red]" in out
+    narrow = CliRunner().invoke(main, ["stories", "--db", db], env={"COLUMNS": "50"})
+    assert story["id"] in narrow.output

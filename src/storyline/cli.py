@@ -122,13 +122,17 @@ def stories(db: str, as_json: bool) -> None:
     if as_json:
         _emit_json({"stories": rows})
         return
-    from rich.table import Table
+    from rich.table import Column, Table
+    from rich.text import Text
 
-    table = Table("id", "size", "title", "sources", "languages", "published")
+    width = max((len(r["id"]) for r in rows), default=2)
+    ident = Column("id", no_wrap=True, min_width=width)  # an id is never cut: `show` needs it
+    table = Table(ident, "size", "title", "sources", "languages", "published")
     for r in rows:
         span = " .. ".join(x for x in (r["first_published"], r["last_published"]) if x)
-        table.add_row(r["id"], str(r["size"]), r["title"] or "", ", ".join(r["sources"]),
-                      ", ".join(r["languages"]), span, markup=False)  # fmt: skip
+        cells = (r["id"], str(r["size"]), r["title"] or "", ", ".join(r["sources"]),
+                 ", ".join(r["languages"]), span)  # fmt: skip
+        table.add_row(*(Text(c) for c in cells))  # Text: article data is never markup
     _console().print(table)
 
 

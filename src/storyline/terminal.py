@@ -4,14 +4,14 @@ never interpreted as markup."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from storyline.model import KINDS, UNIQUE, Article, Failure, OutletDependency
+from storyline.model import KINDS, UNIQUE, Article, Failure, Membership, OutletDependency
 from storyline.pipeline import ArticleReport, IngestReport, StoryReport
 
 STYLE = {
@@ -224,7 +224,7 @@ def print_similarity_metrics(console: Console, found: Any) -> None:
 def print_membership(console: Console, report: StoryReport) -> None:
     """Why each article is in the story (``report.extras["membership"]``, see
     ``pipeline.explained``): reason, best matches, shared entities and passages, time gap."""
-    members = report.extras.get("membership") or ()
+    members = cast("tuple[Membership, ...]", report.extras.get("membership") or ())
     if not members:
         return
     console.print(Text("Why these articles belong together", style="bold"))

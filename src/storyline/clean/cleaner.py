@@ -198,7 +198,7 @@ def clean_batch(
     by_source: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         by_source[article.source].append(article)
-    tasks = []
+    tasks: list[tuple[Article, frozenset[str]]] = []
     for group in by_source.values():
         repeated = repeated_lines(group, min_articles=min_articles)
         tasks.extend((article, repeated) for article in group)

@@ -51,7 +51,7 @@ def record_from_value(kind: Any, value: Any) -> Any:
         hints = _hints(kind)  # type: ignore[arg-type]
         fields = {f.name: record_from_value(hints[f.name], value[f.name])
                   for f in dataclasses.fields(kind) if f.name in value}  # fmt: skip
-        return kind(**fields)
+        return typing.cast(Any, kind)(**fields)
     if kind is datetime:
         return dt_from_str(value)
     if kind is float:

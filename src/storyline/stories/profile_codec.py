@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import fields
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +48,6 @@ def profile_from_bytes(data: bytes) -> Profile:
         meta = json.loads(bytes(z["meta"]).decode())
         if meta.get("format") != FORMAT:
             raise ValueError(f"not a {FORMAT} profile; re-profile the article")
-        arrays = {k: z[k] for k in arrays_of if k in z.files}
-    kept = {k: frozenset(meta[k]) for k in sets if k in meta}
+        arrays: dict[str, Any] = {k: z[k] for k in arrays_of if k in z.files}
+    kept: dict[str, Any] = {k: frozenset(meta[k]) for k in sets if k in meta}
     return Profile(language=meta["language"], chars=meta["chars"], **kept, **arrays)

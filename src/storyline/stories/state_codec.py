@@ -15,6 +15,8 @@ import io
 import json
 from array import array
 from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +30,7 @@ SETTINGS = (
 _COLUMNS = {"times_": "q", "story_of_": "i", "best_": "i", "score_": "f", "reason_": "b"}
 
 
-def _flat(groups: list[array] | list[list[int]], dtype: str) -> tuple[np.ndarray, np.ndarray]:
+def _flat(groups: Sequence[array], dtype: str) -> tuple[np.ndarray, np.ndarray]:
     sizes = np.fromiter((len(g) for g in groups), np.int64, len(groups))
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     values = np.concatenate([np.frombuffer(g, dtype) for g in groups]) if groups else None
@@ -59,7 +61,7 @@ def state_to_bytes(a: StoryAssigner) -> bytes:
     n, keys = len(a.ids_), sorted(a.postings_)
     post_off, post_val = _flat([a.postings_[k] for k in keys], "i")
     mem_off, mem_val = _flat([s.members for s in a.stories_], "i")
-    arrays = {k: np.frombuffer(getattr(a, k), code) for k, code in _COLUMNS.items()}
+    arrays: dict[str, Any] = {k: np.frombuffer(getattr(a, k), code) for k, code in _COLUMNS.items()}
     arrays |= {
         "vectors": a.vectors_[:n],
         "pinned": np.array(sorted(a.pinned_), np.int64),
