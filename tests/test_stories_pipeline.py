@@ -289,3 +289,5 @@ def test_explanations_use_the_profiles_stored_at_ingest(monkeypatch):
         (m.article, m.reason, m.matches[0][0]) for m in fresh
     ]
     assert all(abs(a.score - b.score) < 0.02 for a, b in zip(stored, fresh, strict=True))
+    assert {"Wladimir Putin", "Kim Jong Un", "Wostotschny"} <= set(stored[0].shared_entities)
+    assert "der" not in stored[0].shared_entities  # names from the analysis, not raw tokens

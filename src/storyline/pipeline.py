@@ -20,6 +20,7 @@ from storyline.model import (
     Correction,
     DupGroup,
     Failure,
+    Membership,
     SharedPassage,
     Story,
 )
@@ -381,7 +382,20 @@ def explained(
         replace(m, reason=placed[m.article], pinned=True) if m.article in placed else m
         for m in explain_story(report.story, report.articles, profiles=profiles, model=model)
     )
+    if report.analysis is not None:
+        members = tuple(_named(m, report.analysis) for m in members)
     return replace(report, extras={**report.extras, "membership": members})
+
+
+def _named(m: Membership, analysis: Analysis) -> Membership:
+    """``m`` with the story's named entities (people, places, bodies) that its article and
+    its best match both mention as ``shared_entities``, most mentioned first."""
+    if not m.matches:
+        return m
+    pair = {m.article, m.matches[0][0]}
+    both = [e for e in analysis.entities if pair <= {x.article for x in e.mentions}]
+    both.sort(key=lambda e: -len(e.mentions))
+    return replace(m, shared_entities=tuple(e.name for e in both[:12])) if both else m
 
 
 def stored_profiles(store: Store, ids: Sequence[str]) -> list[Profile] | None:

@@ -98,8 +98,7 @@ def print_clean(console: Console, article: Article) -> None:
         if value:
             console.print(Text(f"{label}: ", style="bold") + Text(value))
     console.print(Text(article.text))
-    for residue in article.removed:
-        console.print(Text(f"  removed [{residue.reason}] ", style="dim") + Text(residue.line))
+    print_removed(console, article)
 
 
 def print_analysis(console: Console, report: StoryReport) -> None:
@@ -174,6 +173,16 @@ def _passage_line(p, article: Article, texts: dict[str, Article], names: dict[st
     return head + Text(article.text[start:end])
 
 
+def print_removed(console: Console, article: Article) -> None:
+    """Each removed line with its reason; blank lines only counted."""
+    blank = sum(1 for r in article.removed if r.reason == "blank")
+    for residue in article.removed:
+        if residue.reason != "blank":
+            console.print(Text(f"  removed [{residue.reason}] ", style="dim") + Text(residue.line))
+    if blank:
+        console.print(Text(f"  removed {blank} blank lines", style="dim"))
+
+
 def print_article(console: Console, report: ArticleReport) -> None:
     """One article: metadata, credits, removed residue, passages, group, attribution."""
     a = report.article
@@ -187,8 +196,7 @@ def print_article(console: Console, report: ArticleReport) -> None:
         values = getattr(a.credits, field)
         if values:
             console.print(Text(f"credits {field}: ", style="bold") + Text(", ".join(values)))
-    for residue in a.removed:
-        console.print(Text(f"  removed [{residue.reason}] ", style="dim") + Text(residue.line))
+    print_removed(console, a)
     partners = {p.id: p for p in report.partners}
     names = {i: f"{i} ({p.source})" for i, p in partners.items()}
     console.print(Text(f"{len(report.passages)} shared passages", style="bold"))
