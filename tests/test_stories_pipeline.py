@@ -291,3 +291,22 @@ def test_explanations_use_the_profiles_stored_at_ingest(monkeypatch):
     assert all(abs(a.score - b.score) < 0.02 for a, b in zip(stored, fresh, strict=True))
     assert {"Wladimir Putin", "Kim Jong Un", "Wostotschny"} <= set(stored[0].shared_entities)
     assert "der" not in stored[0].shared_entities  # names from the analysis, not raw tokens
+
+
+def test_a_damaged_saved_state_is_rebuilt(tmp_path):
+    import sqlite3
+
+    from storyline.pipeline import ingest
+    from storyline.store import open_store
+
+    from .conftest import SEED_CH, SEED_ET
+
+    db = tmp_path / "s.db"
+    with open_store(db) as store:
+        ingest(store, [SEED_CH])
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE assigner_state SET data = ?", (b"PK\x03\x04 damaged",))
+    with open_store(db) as store:
+        assert ingest(store, [SEED_ET]).stories == 1
+        assert len(store.stories()[0].articles) == 2
+        assert store.assigner_state().profiles == 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -84,13 +85,16 @@ def state_to_bytes(a: StoryAssigner) -> bytes:
 def state_from_bytes(data: bytes) -> StoryAssigner:
     """The assigner saved by :func:`state_to_bytes` (ValueError for other bytes). Its cached
     profiles are placeholders until ``profile_loader_`` fills them."""
-    with np.load(io.BytesIO(data), allow_pickle=False) as z:
-        meta = json.loads(bytes(z["meta"]).decode())
-        if meta.get("format") != FORMAT:
-            raise ValueError(f"not a {FORMAT} assigner state; rebuild it from the profiles")
-        a = StoryAssigner(**meta["settings"])
-        _restore_articles(a, meta, z)
-        _restore_stories(a, meta, z)
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            meta = json.loads(bytes(z["meta"]).decode())
+            if meta.get("format") != FORMAT:
+                raise ValueError(f"not a {FORMAT} assigner state")
+            a = StoryAssigner(**meta["settings"])
+            _restore_articles(a, meta, z)
+            _restore_stories(a, meta, z)
+    except (ValueError, KeyError, TypeError, OSError, EOFError, zipfile.BadZipFile) as err:
+        raise ValueError(f"{err}; not a usable {FORMAT} assigner state, rebuild it") from err
     return a
 
 
