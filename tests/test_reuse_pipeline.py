@@ -143,3 +143,18 @@ def test_compare_json_has_passages_and_attribution() -> None:
 def test_bench_group_lists_dedup() -> None:
     code, out = run("bench", "--help")
     assert code == 0 and "dedup" in out
+
+
+def test_a_damaged_index_segment_is_rebuilt_with_a_warning(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "r.db"
+    with open_store(db) as store:
+        ingest(store, [SEED_CH])
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE reuse_segments SET data = ?", (b"PK\x03\x04 damaged",))
+    with open_store(db) as store, pytest.warns(UserWarning, match="rebuilt from the stored"):
+        ingest(store, [SEED_ET])
+    with open_store(db) as store:
+        assert store.count_passages() == 1  # the shared dpa lead, found after the rebuild
+        assert len(store.reuse_segments()) == 2  # the damaged one is gone

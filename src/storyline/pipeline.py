@@ -7,11 +7,12 @@ functions here and nothing deeper.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from storyline.errors import NotFound, StoreError
+from storyline.errors import NotFound, StoreError, StorylineError
 from storyline.model import (
     Analysis,
     Article,
@@ -265,9 +266,6 @@ def ingest_uploads(
 
 # --- reuse: duplicates, shared passages, attribution (docs/reuse.md) ---
 
-#: Largest serialised ReuseIndex kept in the store; a bigger one is rebuilt on the next ingest.
-REUSE_STATE_LIMIT = 256 * 2**20
-
 
 @dataclass(frozen=True, slots=True)
 class ArticleReport:
@@ -281,28 +279,93 @@ class ArticleReport:
     attribution: Attribution | None
 
 
+#: Most articles one stored index segment covers (about 130 MB at 300 words; SQLite keeps at
+#: most 1 GB in one value): a larger ingest or rebuild is indexed and stored in such chunks.
+REUSE_SEGMENT_ARTICLES = 10_000
+
+
 def update_reuse(store: Store, articles: Sequence[Article]) -> ReuseUpdate:
     """Compare the new (already stored) ``articles`` with the stored ones and store only what
-    they changed; the index state is kept in the store (see docs/reuse.md for its cost)."""
-    index = _reuse_index(store, {a.id for a in articles})
-    update = index.add(articles)
-    if update.added:
-        blob = index.to_bytes()
-        store.put_reuse(update, blob if len(blob) <= REUSE_STATE_LIMIT else b"")
-    return update
+    they changed; the index is kept in the store as one segment per ingest, each holding only
+    what that ingest added (see docs/reuse.md for its cost)."""
+    index, at = _reuse_index(store, {a.id for a in articles})
+    return _merged(_add_stored(store, index, list(articles), at))
 
 
-def _reuse_index(store: Store, new: set[str]) -> ReuseIndex:
-    """The stored index, or one rebuilt from the stored articles when it is missing or behind
-    (its results are re-stored: idempotent); ``new`` articles are left for the caller."""
+def _reuse_index(store: Store, new: set[str]) -> tuple[ReuseIndex, list[int]]:
+    """The stored index and ``[articles its stored segments cover, their number, 1 when the
+    stored segments must be replaced]``.
+
+    Loads the segments (skipping one a concurrent ingest wrote from the same starting
+    point); without any, a legacy whole-index blob (re-stored as the first segment), else an
+    empty index. One behind the store is caught up from the stored articles (its results
+    are re-stored: idempotent); ``new`` articles are left for the caller."""
     from storyline.reuse import ReuseIndex
+    from storyline.reuse.persist import is_manifest, load_segments
 
-    state = store.reuse_state()
-    index = ReuseIndex.from_bytes(state) if state else ReuseIndex()
+    segments = store.reuse_segments()
+    state = None if segments else store.reuse_state()
+    restart = 0
+    try:
+        if segments:
+            index = load_segments(segments, strict=False)
+        elif state and not is_manifest(state):
+            index = ReuseIndex.from_bytes(state)
+        else:
+            index = ReuseIndex()
+    except StorylineError as err:  # damaged or foreign: rebuilt from the stored articles
+        reason = str(err).split("; ")[0]
+        warnings.warn(f"{reason}: rebuilt from the stored articles", stacklevel=2)
+        index, segments, restart = ReuseIndex(), [], 1
+    at = [len(index) if segments else 0, len(segments), restart]
     if len(index) + len(new) < store.count_articles():
         known = set(index.index_) | new
-        store.put_reuse(index.add(a for a in store.articles() if a.id not in known))
-    return index
+        _add_stored(store, index, [a for a in store.articles() if a.id not in known], at)
+    return index, at
+
+
+def _add_stored(
+    store: Store, index: ReuseIndex, articles: list[Article], at: list[int]
+) -> list[ReuseUpdate]:
+    """Add ``articles`` in chunks; store each chunk's update with the segment of what the
+    index gained since ``at[0]`` (``at`` is advanced; the first segment replaces the stored
+    ones when ``at[2]``)."""
+    from storyline.reuse.persist import dump_segment, manifest
+
+    updates = []
+    for lo in range(0, len(articles), REUSE_SEGMENT_ARTICLES):
+        update = index.add(articles[lo : lo + REUSE_SEGMENT_ARTICLES])
+        if len(index) > at[0]:
+            segment = dump_segment(index, at[0])
+            store.put_reuse(update, manifest(index, at[1] + 1), segment, restart=bool(at[2]))
+            at[:] = [len(index), at[1] + 1, 0]
+        updates.append(update)
+    return updates
+
+
+def _merged(updates: list[ReuseUpdate]) -> ReuseUpdate:
+    """One update for consecutive ones, as if their articles were added at once: later
+    groups and attributions win."""
+    from storyline.reuse import ReuseUpdate
+
+    if len(updates) <= 1:
+        return updates[0] if updates else ReuseUpdate()
+    groups: dict[str, DupGroup] = {}
+    replaced: set[str] = set()
+    for u in updates:
+        for gone in u.replaced:  # a group made by an earlier chunk is simply dropped
+            if groups.pop(gone, None) is None:
+                replaced.add(gone)
+        groups.update((g.id, g) for g in u.groups)
+    attributions = {a.article: a for u in updates for a in u.attributions}
+    return ReuseUpdate(
+        links=tuple(x for u in updates for x in u.links),
+        groups=tuple(sorted(groups.values(), key=lambda g: g.id)),
+        replaced=tuple(sorted(replaced)),
+        passages=tuple(p for u in updates for p in u.passages),
+        attributions=tuple(attributions.values()),
+        added=tuple(i for u in updates for i in u.added),
+    )
 
 
 def attach_reuse(reports: Sequence[StoryReport]) -> list[StoryReport]:

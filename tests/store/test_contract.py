@@ -563,6 +563,33 @@ def test_failed_put_reuse_stores_nothing(store: Store) -> None:
     assert store.count_passages() == 0
 
 
+def test_put_reuse_appends_segments_in_order(store: Store) -> None:
+    stored(store, art("a"), art("b"))
+    assert store.reuse_segments() == []
+    store.put_reuse(_reuse_update(passages=(_passage("a", "b"),)), b"head-1", b"seg-1")
+    store.put_reuse(_reuse_update(), segment=b"seg-2\x00\xff")
+    store.put_reuse(_reuse_update(), b"head-2")  # no segment: none appended
+    assert store.reuse_segments() == [b"seg-1", b"seg-2\x00\xff"]
+    assert store.reuse_state() == b"head-2" and store.count_passages() == 1
+
+
+def test_failed_put_reuse_appends_no_segment(store: Store) -> None:
+    stored(store, art("a"), art("b"))
+    store.put_reuse(_reuse_update(), segment=b"seg-1")
+    bad = _reuse_update(passages=(_passage("a", "nope"),))
+    with pytest.raises(StoreError, match="'nope'"):
+        store.put_reuse(bad, b"head", b"seg-2")
+    assert store.reuse_segments() == [b"seg-1"] and store.reuse_state() is None
+
+
+def test_restart_replaces_every_stored_segment(store: Store) -> None:
+    stored(store, art("a"), art("b"))
+    store.put_reuse(_reuse_update(), segment=b"seg-1")
+    store.put_reuse(_reuse_update(), segment=b"seg-2")
+    store.put_reuse(_reuse_update(), segment=b"rebuilt", restart=True)
+    assert store.reuse_segments() == [b"rebuilt"]
+
+
 def test_outlet_dependency_from_stored_attributions(store: Store) -> None:
     stored(store, art("a", "x" * 120, source="A"), art("b", "y" * 120, source="B"),
            art("c", "z" * 100, source="B"))  # fmt: skip

@@ -118,14 +118,28 @@ class Store(Protocol):
 
     # reuse: duplicate groups, shared passages, attribution (see docs/reuse.md)
 
-    def put_reuse(self, update: ReuseChanges, state: bytes | None = None) -> None:
+    def put_reuse(
+        self,
+        update: ReuseChanges,
+        state: bytes | None = None,
+        segment: bytes | None = None,
+        *,
+        restart: bool = False,
+    ) -> None:
         """Apply one ``ReuseIndex.add`` result atomically: drop the ``replaced`` groups,
         insert or replace ``groups`` and ``attributions``, add ``passages`` (a passage stored
-        already is kept once); ``state`` (the serialised index) replaces the stored one."""
+        already is kept once); ``state`` (a whole serialised index, legacy) replaces the
+        stored one; ``segment`` (what the add appended to the index) is appended after the
+        stored segments, in the same transaction (after deleting them all when ``restart``:
+        the first segment of a rebuilt index)."""
         ...
 
     def reuse_state(self) -> bytes | None:
         """The serialised ReuseIndex stored by :meth:`put_reuse`, or None."""
+        ...
+
+    def reuse_segments(self) -> list[bytes]:
+        """The index segments stored by :meth:`put_reuse`, in the order appended."""
         ...
 
     def passages_of(self, article_id: str) -> list[SharedPassage]:

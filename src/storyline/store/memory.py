@@ -244,7 +244,14 @@ class MemoryStore:
 
     # reuse
 
-    def put_reuse(self, update: ReuseChanges, state: bytes | None = None) -> None:
+    def put_reuse(
+        self,
+        update: ReuseChanges,
+        state: bytes | None = None,
+        segment: bytes | None = None,
+        *,
+        restart: bool = False,
+    ) -> None:
         """Apply one ReuseIndex update atomically (see :class:`Store`)."""
         with self._lock:
             self._check_open()
@@ -253,10 +260,18 @@ class MemoryStore:
                 if article_id not in self._articles:
                     raise missing_reuse_article(article_id)
             self._reuse.apply(staged, state)
+            if restart:
+                self._reuse.segments.clear()
+            if segment is not None:
+                self._reuse.segments.append(bytes(segment))
 
     def reuse_state(self) -> bytes | None:
         self._check_open()
         return self._reuse.state
+
+    def reuse_segments(self) -> list[bytes]:
+        self._check_open()
+        return list(self._reuse.segments)
 
     def passages_of(self, article_id: str) -> list[SharedPassage]:
         self._check_open()
@@ -374,6 +389,7 @@ class _ReuseTables:
     passages_by_article: dict[str, dict[tuple, SharedPassage]] = field(default_factory=dict)
     attributions: dict[str, Attribution] = field(default_factory=dict)
     state: bytes | None = None
+    segments: list[bytes] = field(default_factory=list)
 
     def apply(self, staged: StagedReuse, state: bytes | None) -> None:
         for group_id in staged.replaced:

@@ -179,3 +179,13 @@ def _story_analyses(conn: sqlite3.Connection) -> None:
             story_id TEXT PRIMARY KEY REFERENCES stories (id), method TEXT NOT NULL,
             analysis TEXT NOT NULL, membership TEXT NOT NULL)""",
     )
+
+
+@migration("0008_reuse_segments")
+def _reuse_segments(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """CREATE TABLE reuse_segments (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, articles INTEGER NOT NULL,
+            data BLOB NOT NULL)""",
+    )

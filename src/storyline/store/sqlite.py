@@ -343,8 +343,16 @@ class SQLiteStore:
 
     # reuse
 
-    def put_reuse(self, update: ReuseChanges, state: bytes | None = None) -> None:
-        """Apply one ReuseIndex update in one transaction (see :class:`Store`)."""
+    def put_reuse(
+        self,
+        update: ReuseChanges,
+        state: bytes | None = None,
+        segment: bytes | None = None,
+        *,
+        restart: bool = False,
+    ) -> None:
+        """Apply one ReuseIndex update in one transaction (see :class:`Store`); a segment's
+        ``articles`` column records how many articles were stored when it was written."""
         staged = stage_reuse(update)
         with self._write() as conn:
             self._check_reuse_articles(conn, staged)
@@ -363,6 +371,13 @@ class SQLiteStore:
                     "INSERT OR REPLACE INTO reuse_state (name, data) VALUES (?, ?)",
                     (INDEX_STATE, sqlite3.Binary(state)),
                 )
+            if restart:
+                conn.execute("DELETE FROM reuse_segments")
+            if segment is not None:
+                conn.execute(
+                    "INSERT INTO reuse_segments (articles, data) SELECT COUNT(*), ? FROM articles",
+                    (sqlite3.Binary(segment),),
+                )
 
     def _check_reuse_articles(self, conn: sqlite3.Connection, staged: StagedReuse) -> None:
         wanted = sorted(staged.article_ids())
@@ -377,6 +392,10 @@ class SQLiteStore:
     def reuse_state(self) -> bytes | None:
         rows = self._read("SELECT data FROM reuse_state WHERE name = ?", (INDEX_STATE,))
         return bytes(rows[0][0]) if rows else None
+
+    def reuse_segments(self) -> list[bytes]:
+        rows = self._read("SELECT data FROM reuse_segments ORDER BY seq")
+        return [bytes(r[0]) for r in rows]
 
     def passages_of(self, article_id: str) -> list[SharedPassage]:
         rows = self._read(
