@@ -331,8 +331,10 @@ def _correct(db: str, call: Any, *args: Any) -> None:
             changed = call(store, *args)
         except StorylineError as exc:
             raise click.ClickException(str(exc)) from exc
-    for s in changed:
-        click.echo(f"{s.id}  {len(s.articles)} articles  {s.title or ''}")
+    from rich.control import strip_control_codes
+
+    for s in changed:  # a title is article data: no terminal control codes get through
+        click.echo(f"{s.id}  {len(s.articles)} articles  {strip_control_codes(s.title or '')}")
 
 
 @story.command("split")

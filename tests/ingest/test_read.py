@@ -268,3 +268,12 @@ def test_forced_format_and_unknown_format() -> None:
     assert item.format == "html" and "Impressum" not in item.text
     with pytest.raises(ValueError, match="use one of auto, text, html, jsonl, csv"):
         read([], format="pdf")
+
+
+def test_terminal_control_codes_never_reach_an_article() -> None:
+    line = {"source": "Bad\x1b]0;owned\x07 Outlet", "title": "T\x1b[2J",
+            "text": "Der Rat hat \x1b[31mheute\x1b[0m den Haushalt beschlossen."}  # fmt: skip
+    (article,) = articles(read_text(json.dumps(line) + "\n", name="x.jsonl"))
+    for value in (article.source, article.title, article.text):
+        assert "\x1b" not in value and "\x07" not in value
+    assert "\\u001b" in article.raw  # raw stays exactly as it came in (JSON-escaped here)

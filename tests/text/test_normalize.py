@@ -59,3 +59,10 @@ def test_words_are_in_match_form(s):
     m = match_form(s)
     for w in words(s):
         assert w.replace("'", '"') in m
+
+
+def test_strip_controls_keeps_text_and_line_breaks() -> None:
+    from storyline.text.normalize import strip_controls
+
+    assert strip_controls("a\x1b[31mb\x07c\x00d\x9be\tf\ng") == "a[31mbcde\tf\ng"
+    assert strip_controls("Größe «Zitat» – 東京") == "Größe «Zitat» – 東京"

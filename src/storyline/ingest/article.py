@@ -7,7 +7,7 @@ from datetime import datetime
 
 from storyline.ingest.outlet import pick_outlet
 from storyline.model import Article
-from storyline.text.normalize import nfc, normalize_newlines
+from storyline.text.normalize import nfc, normalize_newlines, strip_controls
 
 
 def article_id(raw: str) -> str:
@@ -16,8 +16,10 @@ def article_id(raw: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """NFC and ``\\n`` line ends; nothing else (cleaning is :mod:`storyline.clean`'s job)."""
-    return normalize_newlines(nfc(text))
+    """NFC, ``\\n`` line ends and no control characters (see
+    :func:`~storyline.text.normalize.strip_controls`); nothing else (cleaning is
+    :mod:`storyline.clean`'s job)."""
+    return strip_controls(normalize_newlines(nfc(text)))
 
 
 def make_article(
@@ -33,6 +35,9 @@ def make_article(
 ) -> Article:
     """An Article whose ``id`` depends on ``raw`` only; ``meta`` fills title, url, ... ."""
     body = normalize(text)
+    meta = {k: strip_controls(v) if isinstance(v, str) else v for k, v in meta.items()}
+    source = strip_controls(source) if source else source
+    meta_source = strip_controls(meta_source) if meta_source else meta_source
     return Article(
         id=article_id(raw),
         source=pick_outlet(source, meta_source, body, name),

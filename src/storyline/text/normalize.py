@@ -27,6 +27,16 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(s: str) -> str:
+    """Remove C0/C1 control characters (terminal escapes, NUL, BEL, ...) but tab, line feed
+    and carriage return: they are never text, and shown as they are they can drive a
+    terminal."""
+    return _CONTROLS.sub("", s)
+
+
 def normalize_newlines(s: str) -> str:
     """Turn ``\\r\\n``, ``\\r``, NEL, U+2028 and U+2029 into ``\\n``."""
     return _NEWLINES.sub("\n", s)
