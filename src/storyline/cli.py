@@ -331,10 +331,10 @@ def _correct(db: str, call: Any, *args: Any) -> None:
             changed = call(store, *args)
         except StorylineError as exc:
             raise click.ClickException(str(exc)) from exc
-    from rich.control import strip_control_codes
+    from storyline.text.normalize import strip_controls
 
     for s in changed:  # a title is article data: no terminal control codes get through
-        click.echo(f"{s.id}  {len(s.articles)} articles  {strip_control_codes(s.title or '')}")
+        click.echo(f"{s.id}  {len(s.articles)} articles  {strip_controls(s.title or '')}")
 
 
 @story.command("split")
