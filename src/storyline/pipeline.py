@@ -222,7 +222,7 @@ def _comparison(
         return stored
     from storyline.compare import compare
 
-    return compare(story, tuple(articles[a] for a in story.articles))
+    return compare(story, _members(story, articles))
 
 
 def story_report(store: Store, story_id: str) -> StoryReport:
@@ -288,24 +288,33 @@ def update_reuse(store: Store, articles: Sequence[Article]) -> ReuseUpdate:
     """Compare the new (already stored) ``articles`` with the stored ones and store only what
     they changed; the index is kept in the store as one segment per ingest, each holding only
     what that ingest added (see docs/reuse.md for its cost)."""
-    index, at = _reuse_index(store, {a.id for a in articles})
-    return _merged(_add_stored(store, index, list(articles), at))
+    index, stored = _reuse_index(store, {a.id for a in articles})
+    return _merged(_add_stored(store, index, list(articles), stored))
 
 
-def _reuse_index(store: Store, new: set[str]) -> tuple[ReuseIndex, list[int]]:
-    """The stored index and ``[articles its stored segments cover, their number, 1 when the
-    stored segments must be replaced]``.
+@dataclass(slots=True)
+class _Segments:
+    """Where the stored segments stand: the articles they cover, how many there are, and
+    whether the next one written must replace them all (a rebuilt index)."""
+
+    articles: int
+    count: int
+    restart: bool = False
+
+
+def _reuse_index(store: Store, new: set[str]) -> tuple[ReuseIndex, _Segments]:
+    """The stored index and where its stored segments stand.
 
     Loads the segments (skipping one a concurrent ingest wrote from the same starting
     point); without any, a legacy whole-index blob (re-stored as the first segment), else an
-    empty index. One behind the store is caught up from the stored articles (its results
-    are re-stored: idempotent); ``new`` articles are left for the caller."""
+    empty index; unreadable segments give an empty index whose segments replace them. One
+    behind the store is caught up from the stored articles (its results are re-stored:
+    idempotent); ``new`` articles are left for the caller."""
     from storyline.reuse import ReuseIndex
     from storyline.reuse.persist import is_manifest, load_segments
 
     segments = store.reuse_segments()
     state = None if segments else store.reuse_state()
-    restart = 0
     try:
         if segments:
             index = load_segments(segments, strict=False)
@@ -313,32 +322,32 @@ def _reuse_index(store: Store, new: set[str]) -> tuple[ReuseIndex, list[int]]:
             index = ReuseIndex.from_bytes(state)
         else:
             index = ReuseIndex()
+        stored = _Segments(len(index) if segments else 0, len(segments))
     except StorylineError as err:  # damaged or foreign: rebuilt from the stored articles
         reason = str(err).split("; ")[0]
         warnings.warn(f"{reason}: rebuilt from the stored articles", stacklevel=2)
-        index, segments, restart = ReuseIndex(), [], 1
-    at = [len(index) if segments else 0, len(segments), restart]
+        index, stored = ReuseIndex(), _Segments(0, 0, restart=True)
     if len(index) + len(new) < store.count_articles():
         known = set(index.index_) | new
-        _add_stored(store, index, [a for a in store.articles() if a.id not in known], at)
-    return index, at
+        _add_stored(store, index, [a for a in store.articles() if a.id not in known], stored)
+    return index, stored
 
 
 def _add_stored(
-    store: Store, index: ReuseIndex, articles: list[Article], at: list[int]
+    store: Store, index: ReuseIndex, articles: list[Article], stored: _Segments
 ) -> list[ReuseUpdate]:
     """Add ``articles`` in chunks; store each chunk's update with the segment of what the
-    index gained since ``at[0]`` (``at`` is advanced; the first segment replaces the stored
-    ones when ``at[2]``)."""
+    index gained since ``stored.articles`` (``stored`` is advanced)."""
     from storyline.reuse.persist import dump_segment, manifest
 
     updates = []
     for lo in range(0, len(articles), REUSE_SEGMENT_ARTICLES):
         update = index.add(articles[lo : lo + REUSE_SEGMENT_ARTICLES])
-        if len(index) > at[0]:
-            segment = dump_segment(index, at[0])
-            store.put_reuse(update, manifest(index, at[1] + 1), segment, restart=bool(at[2]))
-            at[:] = [len(index), at[1] + 1, 0]
+        if len(index) > stored.articles:
+            segment = dump_segment(index, stored.articles)
+            head = manifest(index, stored.count + 1)
+            store.put_reuse(update, head, segment, restart=stored.restart)
+            stored.articles, stored.count, stored.restart = len(index), stored.count + 1, False
         updates.append(update)
     return updates
 
@@ -565,7 +574,8 @@ def assign_stream(store: Store) -> int:
     pairs = tuple((s, _comparison(store, s, previous, articles)) for s in stories)
     removed = tuple(previous.keys() - {s.id for s in current})
     store.save_assignment(Assignment(rows, state, pairs, removed))
-    store_analyses(store, [StoryReport(s, _members(s, articles), c) for s, c in pairs])
+    reports = [StoryReport(s, _members(s, articles), c) for s, c in pairs]
+    store_analyses(store, reports, corrections)
     return len(current)
 
 
@@ -573,10 +583,14 @@ def _members(story: Story, articles: dict[str, Article]) -> tuple[Article, ...]:
     return tuple(articles[a] for a in story.articles)
 
 
-def store_analyses(store: Store, reports: Iterable[StoryReport]) -> None:
+def store_analyses(
+    store: Store, reports: Iterable[StoryReport], corrections: Sequence[Correction] | None = None
+) -> None:
     """Analyse and explain stored stories and keep the results with them, so ``show`` and the
-    web read them instead of computing them on every first view."""
-    corrections = store.corrections()
+    web read them instead of computing them on every first view (``corrections``: the
+    store's, when the caller has not read them already)."""
+    if corrections is None:
+        corrections = store.corrections()
     for report in reports:
         done = explained(analysed(report), corrections, store=store)
         membership = done.extras["membership"]

@@ -40,7 +40,8 @@ def test_every_profile_field_survives(seeds):
     """A field added to Profile is stored too: replay must see what the live assigner saw."""
     from dataclasses import fields
 
-    from storyline.stories.stream import StoryAssigner, stored_form
+    from storyline.stories.profile_codec import stored_form
+    from storyline.stories.stream import StoryAssigner
 
     p = stored_form(StoryAssigner().profile(seeds[:1])[0])
     q = profile_from_bytes(profile_to_bytes(p))

@@ -8,7 +8,6 @@ import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from typing import Any, TypeVar
 
 from storyline.compare.align import sentences
@@ -31,6 +30,7 @@ from storyline.model import (
     Quantity,
     Story,
 )
+from storyline.records import record_to_value
 
 METHOD = "compare.analyse.v1"
 SCHEMA = 1
@@ -196,16 +196,6 @@ class _Laps:
 # ---------------------------------------------------------------- JSON
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _entity_dict(e: Entity) -> dict[str, Any]:
     per_article: dict[str, int] = defaultdict(int)
     for m in e.mentions:
@@ -216,7 +206,7 @@ def _entity_dict(e: Entity) -> dict[str, Any]:
         "kind": e.kind,
         "aliases": list(e.aliases),
         "articles": dict(sorted(per_article.items())),
-        "mentions": _plain(e.mentions),
+        "mentions": record_to_value(e.mentions),
     }
 
 
@@ -227,15 +217,15 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         "method": analysis.method,
         "story": analysis.story,
         "entities": [_entity_dict(e) for e in analysis.entities],
-        "quantities": _plain(analysis.quantities),
-        "quotes": _plain(analysis.quotes),
-        "quote_groups": _plain(analysis.quote_groups),
-        "conflicts": _plain(analysis.conflicts),
-        "chain": _plain(analysis.chain),
+        "quantities": record_to_value(analysis.quantities),
+        "quotes": record_to_value(analysis.quotes),
+        "quote_groups": record_to_value(analysis.quote_groups),
+        "conflicts": record_to_value(analysis.conflicts),
+        "chain": record_to_value(analysis.chain),
         "chain_paths": paths(analysis.chain),
-        "facts": _plain(analysis.facts),
-        "blindspots": _plain(analysis.blindspots),
-        "timeline": _plain(analysis.timeline),
+        "facts": record_to_value(analysis.facts),
+        "blindspots": record_to_value(analysis.blindspots),
+        "timeline": record_to_value(analysis.timeline),
     }
 
 

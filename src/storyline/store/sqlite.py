@@ -32,6 +32,7 @@ from storyline.model import (
     SharedPassage,
     Story,
 )
+from storyline.records import record_from_value, record_to_value
 from storyline.store import codec, migrations, terms
 from storyline.store.checks import (
     Filters,
@@ -42,7 +43,6 @@ from storyline.store.checks import (
     encode_comparison,
     missing_article,
 )
-from storyline.store.records import record_from_value, record_to_value
 from storyline.store.reuse_codec import (
     INDEX_STATE,
     ReuseChanges,

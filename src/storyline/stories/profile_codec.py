@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import fields
+from dataclasses import fields, replace
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,15 @@ from storyline.stories.features import Profile
 FORMAT = "stories.profile.v1"
 
 
+def stored_form(prof: Profile) -> Profile:
+    """The profile as the store keeps it (sentence vectors float16). The streaming assigner
+    scores only this form, so replaying stored profiles repeats its live decisions exactly."""
+    if prof.use_sentences.dtype == np.float16:
+        return prof
+    return replace(prof, use_sentences=prof.use_sentences.astype(np.float16))
+
+
+@cache
 def _kinds() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(set fields, array fields) of Profile, read off its annotations so a field added to
     the profile is stored without touching this codec."""
@@ -33,8 +43,8 @@ def profile_to_bytes(p: Profile) -> bytes:
     sets, arrays_of = _kinds()
     meta: dict[str, object] = {"format": FORMAT, "language": p.language, "chars": p.chars}
     meta.update({k: sorted(getattr(p, k)) for k in sets})
+    p = stored_form(p)
     arrays = {k: getattr(p, k) for k in arrays_of if getattr(p, k) is not None}
-    arrays["use_sentences"] = np.asarray(p.use_sentences, dtype=np.float16)
     buf = io.BytesIO()
     np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), **arrays)
     return buf.getvalue()

@@ -27,7 +27,7 @@ import hashlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 
@@ -36,6 +36,7 @@ import numpy as np
 from storyline.errors import InputError, NotFound
 from storyline.model import Article, Correction, Membership, Story
 from storyline.stories import features as F
+from storyline.stories.profile_codec import stored_form
 from storyline.text.normalize import words
 
 METHOD = "stories.stream.v1"
@@ -65,14 +66,6 @@ def projection(dims: int, seed: int = 0, source: int = 512) -> np.ndarray:
     out = q.astype(np.float32)
     out.flags.writeable = False
     return out
-
-
-def stored_form(prof: F.Profile) -> F.Profile:
-    """The profile as the store keeps it (sentence vectors float16): the assigner scores
-    only this form, so replaying stored profiles repeats the live decisions exactly."""
-    if prof.use_sentences.dtype == np.float16:
-        return prof
-    return replace(prof, use_sentences=prof.use_sentences.astype(np.float16))
 
 
 def quantise(vectors: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Any frozen dataclass of ``storyline.model`` <-> JSON-compatible values, driven by its type
-hints: the store keeps derived records (a story's :class:`~storyline.model.Analysis`, its
-:class:`~storyline.model.Membership` list) with it.
+hints: the analysis JSON is written with it, and the store keeps derived records (a story's
+:class:`~storyline.model.Analysis`, its :class:`~storyline.model.Membership` list) with it.
 
 Nested dataclasses become dicts keyed by field name, tuples lists, datetimes ISO 8601 text
 (offset kept), ``None`` stays null. ``record_from_value(T, record_to_value(x)) == x``.
@@ -15,8 +15,6 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from storyline.store.codec import dt_from_str, dt_to_str
-
 
 def record_to_value(obj: Any) -> Any:
     """The JSON-compatible form of a record, a tuple of them, or a plain value."""
@@ -25,7 +23,7 @@ def record_to_value(obj: Any) -> Any:
     if isinstance(obj, tuple | list):
         return [record_to_value(v) for v in obj]
     if isinstance(obj, datetime):
-        return dt_to_str(obj)
+        return obj.isoformat()
     return obj
 
 
@@ -53,7 +51,7 @@ def record_from_value(kind: Any, value: Any) -> Any:
                   for f in dataclasses.fields(kind) if f.name in value}  # fmt: skip
         return typing.cast(Any, kind)(**fields)
     if kind is datetime:
-        return dt_from_str(value)
+        return datetime.fromisoformat(value)
     if kind is float:
         return float(value)
     if not isinstance(value, kind):

@@ -18,7 +18,7 @@ from storyline.model import (
     Quantity,
     TimelineEntry,
 )
-from storyline.store.records import record_from_value, record_to_value
+from storyline.records import record_from_value, record_to_value
 
 
 def _round_trip(kind, value):
