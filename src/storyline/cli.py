@@ -80,34 +80,118 @@ def compare(
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+@click.option("--db", default=None, help=DB_HELP + "  [default: storyline.db]")
 @click.option("--source", help="Outlet name for every input (default: inferred).")
 @click.option("--format", "fmt", type=FORMATS, default="auto", show_default=True)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @MAX_BYTES
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where the per-article and per-story work runs (ray: pip install 'storyline[ray]').",
+)
+@click.option(
+    "--address", help="With --engine ray: auto, HOST:PORT or ray://HOST:PORT [default: start one]."
+)
+@click.option("--workers", type=click.IntRange(1, 100_000), help="With --engine ray: actors.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Also write the result as Parquet tables (partitioned by date) to this folder; "
+    "without --db the database is OUT/storyline.db.",
+)
 def ingest(
     paths: tuple[str, ...],
-    db: str,
+    db: str | None,
     source: str | None,
     fmt: str,
     quiet: bool,
     max_bytes: int | None,
+    engine: str,
+    address: str | None,
+    workers: int | None,
+    out: str | None,
 ) -> None:
     """Read, clean and store PATHS (files, folders, globs); update stories."""
+    from pathlib import Path
+
     from rich.progress import Progress
 
+    from storyline.errors import StorylineError
     from storyline.pipeline import ingest as run_ingest
     from storyline.terminal import print_ingest
 
+    if address and engine != "ray":
+        raise click.UsageError("--address goes with --engine ray")
+    db = db or (str(Path(out) / "storyline.db") if out else "storyline.db")
+    if out:
+        Path(out).mkdir(parents=True, exist_ok=True)
     console = _console()
-    with _open(db) as store, Progress(console=console, disable=quiet, transient=True) as bar:
-        task = bar.add_task("ingesting", total=None)
-        tick = lambda _: bar.advance(task)  # noqa: E731
-        report = run_ingest(
-            store, paths, source=source, format=fmt, max_bytes=max_bytes, progress=tick
-        )
+    try:
+        runner = _engine(engine, address, workers)
+    except StorylineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with runner, _open(db) as store:
+        with Progress(console=console, disable=quiet, transient=True) as bar:
+            task = bar.add_task("ingesting", total=None)
+            tick = lambda _: bar.advance(task)  # noqa: E731
+            report = run_ingest(
+                store,
+                paths,
+                source=source,
+                format=fmt,
+                max_bytes=max_bytes,
+                progress=tick,
+                engine=None if engine == "local" else runner,
+            )
+        if out:
+            from storyline.tables import export as write_tables
+
+            written = write_tables(store, out, "parquet")
     print_ingest(console, report)
+    if out:
+        console.print(f"wrote {_counts(written)} to {out}", markup=False)
     _fail_if_nothing(len(report.ingested) + len(report.duplicates), list(report.failures))
+
+
+def _engine(name: str, address: str | None, workers: int | None):
+    from contextlib import nullcontext
+
+    from storyline.scale import open_engine
+
+    if name == "local":
+        return nullcontext()
+    return open_engine(name, address=address, workers=workers)
+
+
+def _counts(written: dict[str, int]) -> str:
+    return ", ".join(f"{n} {name}" for name, n in written.items())
+
+
+@main.command()
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "jsonl", "csv"]),
+    default="parquet",
+    show_default=True,
+)
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write.")
+def export(db: str, fmt: str, out: str) -> None:
+    """Write the stored articles, stories, alignments, passages and attribution as tables
+    (Parquet partitioned by date, or one JSONL/CSV file per table); see docs/scale.md."""
+    from storyline.errors import StorylineError
+    from storyline.tables import export as write_tables
+
+    try:
+        with _open(db) as store:
+            written = write_tables(store, out, fmt)
+    except StorylineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _console().print(f"wrote {_counts(written)} to {out}", markup=False)
 
 
 @main.command()

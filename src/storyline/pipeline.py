@@ -29,6 +29,7 @@ from storyline.store.base import Store
 
 if TYPE_CHECKING:
     from storyline.reuse import ReuseIndex, ReuseUpdate
+    from storyline.scale import Engine
     from storyline.stories.features import Profile
     from storyline.stories.stream import StoryAssigner
 
@@ -162,14 +163,61 @@ def ingest(
     format: str = "auto",
     max_bytes: int | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> IngestReport:
-    """Read, clean and store inputs, then regroup and compare the stored articles."""
-    items = prepare(paths, source=source, format=format, max_bytes=max_bytes, progress=progress)
-    return store_items(store, items)
+    """Read, clean and store inputs, then regroup and compare the stored articles.
+
+    With an ``engine`` (:func:`storyline.scale.open_engine`) the per-article work (cleaning,
+    story profiles) and the per-story work (comparison, analysis) run on it; reading, story
+    assignment and every write stay here, so the store ends as a local ingest leaves it."""
+    if engine is None:
+        items = prepare(paths, source=source, format=format, max_bytes=max_bytes, progress=progress)
+        return store_items(store, items)
+    from storyline.ingest import MAX_BYTES, read
+
+    read_items = read(paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES)
+    prepared, profiles = prepare_on(engine, read_items, progress=progress)
+    return store_items(store, prepared, engine=engine, profiles=profiles)
 
 
-def store_items(store: Store, items: Iterable[Article | Failure]) -> IngestReport:
-    """Store cleaned articles (idempotent), then regroup; failures are passed through."""
+def prepare_on(
+    engine: Engine, items: Iterable[Article | Failure], *, progress: Progress | None = None
+) -> tuple[list[Article | Failure], dict[str, Profile]]:
+    """Clean the read ``items`` and profile the articles on ``engine``, in batches: the
+    cleaned articles and failures (as :func:`clean_items` gives them) and each cleaned
+    article's story profile by id."""
+    from storyline.clean.cleaner import clean_tasks
+    from storyline.scale import batches
+
+    out: list[Article | Failure] = []
+    articles: list[Article] = []
+    for item in items:
+        if isinstance(item, Failure):
+            _tick(progress, item)
+            out.append(item)
+        else:
+            articles.append(item)
+    profiles: dict[str, Profile] = {}
+    work = batches(clean_tasks(articles), engine.batch_size)
+    for results in engine.map("prepare", work):
+        for item, profile in results:
+            _tick(progress, item)
+            out.append(item)
+            if profile is not None:
+                profiles[item.id] = profile
+    return out, profiles
+
+
+def store_items(
+    store: Store,
+    items: Iterable[Article | Failure],
+    *,
+    engine: Engine | None = None,
+    profiles: dict[str, Profile] | None = None,
+) -> IngestReport:
+    """Store cleaned articles (idempotent), then regroup; failures are passed through.
+    ``engine`` and ``profiles`` (precomputed story profiles by article id) as for
+    :func:`assign_stream`."""
     items = list(items)
     failures = tuple(i for i in items if isinstance(i, Failure))
     articles = _unique([i for i in items if isinstance(i, Article)])
@@ -178,7 +226,7 @@ def store_items(store: Store, items: Iterable[Article | Failure]) -> IngestRepor
     old = tuple(a.id for a, is_new in zip(articles, added, strict=True) if not is_new)
     if new:
         update_reuse(store, [a for a, is_new in zip(articles, added, strict=True) if is_new])
-    stories = restory(store) if new else store.count_stories()
+    stories = restory(store, engine=engine, profiles=profiles) if new else store.count_stories()
     return IngestReport(new, old, failures, stories)
 
 
@@ -189,7 +237,13 @@ def _unique(articles: list[Article]) -> list[Article]:
     return list(seen.values())
 
 
-def restory(store: Store, *, method: str = "stories.stream.v1") -> int:
+def restory(
+    store: Store,
+    *,
+    method: str = "stories.stream.v1",
+    engine: Engine | None = None,
+    profiles: dict[str, Profile] | None = None,
+) -> int:
     """Update the stored stories and their comparisons (a story whose articles did not change
     keeps its stored comparison); returns how many stories there are.
 
@@ -199,7 +253,7 @@ def restory(store: Store, *, method: str = "stories.stream.v1") -> int:
     :func:`assign_stream`). "stories.group.v1": regroup every stored article in one batch,
     keep the ids of the stored stories they continue, then replay the corrections."""
     if method == "stories.stream.v1":
-        return assign_stream(store)
+        return assign_stream(store, engine=engine, profiles=profiles)
     if method != "stories.group.v1":
         raise ValueError(f"unknown story method {method!r}; use stories.stream.v1 or .group.v1")
     from storyline.stories import group
@@ -542,14 +596,17 @@ def _now():
     return datetime.now(UTC)
 
 
-def assign_stream(store: Store) -> int:
+def assign_stream(
+    store: Store, *, engine: Engine | None = None, profiles: dict[str, Profile] | None = None
+) -> int:
     """Assign every stored article that has no stored profile yet (new ones, or all of a
     database from before streaming) with the streaming assigner; returns how many stories
     there are. The assigner resumes from its saved state when that state has seen every
     stored profile (reading cached profiles from the store only when a candidate needs one),
     else it is rebuilt by replaying the stored profiles and corrections. Only the stories
     that changed are compared and written, in one transaction with the new profiles and the
-    new state."""
+    new state. ``profiles``: story profiles already computed for (some of) the new articles
+    by id; ``engine``: where the changed stories are compared and analysed (here when None)."""
     from storyline.model import AssignerState, Assignment
     from storyline.stories.profile_codec import profile_to_bytes
     from storyline.stories.replay import arrival_order, titled
@@ -559,24 +616,51 @@ def assign_stream(store: Store) -> int:
     assigner, articles = _resume_assigner(store, corrections)
     fresh_ids = [a for a in store.article_ids() if a not in assigner.index_]
     fresh = arrival_order(_load(store, articles, fresh_ids))
-    profiles = assigner.profile(fresh) if fresh else []
-    assigner.partial_fit(fresh, profiles)
+    given = profiles or {}
+    if all(a.id in given for a in fresh):
+        found = [given[a.id] for a in fresh]
+    else:
+        found = assigner.profile(fresh) if fresh else []
+    assigner.partial_fit(fresh, found)
     previous = {s.id: s for s in store.stories()}
     current = assigner.stories()
     changed = [s for s in current if s.id not in previous or previous[s.id].articles != s.articles]
     _load(store, articles, [a for s in changed for a in s.articles])
-    pairs_in = zip(fresh, profiles, strict=True)
+    pairs_in = zip(fresh, found, strict=True)
     rows = tuple((a.id, len(corrections), profile_to_bytes(p)) for a, p in pairs_in)
     state = AssignerState(
         store.count_story_profiles() + len(rows), len(corrections), state_to_bytes(assigner)
     )
     stories = titled(changed, articles, previous)
-    pairs = tuple((s, _comparison(store, s, previous, articles)) for s in stories)
+    done = _compared_on(engine, stories, articles) if engine is not None else {}
+    pairs = tuple(
+        (s, done[s.id][0] if s.id in done else _comparison(store, s, previous, articles))
+        for s in stories
+    )
     removed = tuple(previous.keys() - {s.id for s in current})
     store.save_assignment(Assignment(rows, state, pairs, removed))
-    reports = [StoryReport(s, _members(s, articles), c) for s, c in pairs]
+    reports = [
+        StoryReport(s, _members(s, articles), c, done[s.id][1] if s.id in done else None)
+        for s, c in pairs
+    ]
     store_analyses(store, reports, corrections)
     return len(current)
+
+
+def _compared_on(
+    engine: Engine, stories: Sequence[Story], articles: dict[str, Article]
+) -> dict[str, tuple[Comparison, Analysis]]:
+    """Story id -> (comparison, analysis) of ``stories``, computed on ``engine`` in batches."""
+    from storyline.scale import batches
+
+    work = [(s, _members(s, articles)) for s in stories]
+    results = engine.map("compare_stories", batches(work, STORIES_PER_BATCH))
+    done = [pair for batch in results for pair in batch]
+    return {s.id: pair for s, pair in zip(stories, done, strict=True)}
+
+
+#: Stories an engine compares per batch (a story's cost grows with its articles' sentences).
+STORIES_PER_BATCH = 8
 
 
 def _members(story: Story, articles: dict[str, Article]) -> tuple[Article, ...]:

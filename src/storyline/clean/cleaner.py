@@ -195,6 +195,20 @@ def clean_batch(
     ``workers`` > 1 cleans batches of at least :data:`PARALLEL_MIN` articles in that many
     forked processes (same output, same order); ``None`` uses every core the process may use.
     """
+    tasks = clean_tasks(articles, min_articles=min_articles)
+    workers = available_cores() if workers is None else workers
+    if workers > 1 and len(tasks) >= PARALLEL_MIN and _can_fork():
+        yield from _clean_parallel(tasks, workers)
+    else:
+        yield from (clean(article, repeated=repeated) for article, repeated in tasks)
+
+
+def clean_tasks(
+    articles: Iterable[Article], *, min_articles: int = 3
+) -> list[tuple[Article, frozenset[str]]]:
+    """``(article, lines repeated across its source's articles)`` for each article, grouped
+    by source in input order: the order and the arguments :func:`clean_batch` cleans with
+    (an engine cleans these tasks elsewhere with :func:`clean`)."""
     by_source: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         by_source[article.source].append(article)
@@ -202,11 +216,7 @@ def clean_batch(
     for group in by_source.values():
         repeated = repeated_lines(group, min_articles=min_articles)
         tasks.extend((article, repeated) for article in group)
-    workers = available_cores() if workers is None else workers
-    if workers > 1 and len(tasks) >= PARALLEL_MIN and _can_fork():
-        yield from _clean_parallel(tasks, workers)
-    else:
-        yield from (clean(article, repeated=repeated) for article, repeated in tasks)
+    return tasks
 
 
 def _clean_chunk(tasks: list[tuple[Article, frozenset[str]]]) -> list[Article]:
