@@ -10,6 +10,7 @@ the driver), and an actor whose process dies is restarted and its batch retried
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import socket
@@ -32,7 +33,7 @@ class RayEngine:
     def __init__(
         self, *, address: str | None = None, workers: int | None = None, batch_size: int = 64
     ) -> None:
-        if address is None or _is_loopback(address):
+        if address is None:
             # A cluster on this machine only: Ray then binds and talks on 127.0.0.1 (read
             # when ray is first imported; by default it prefers the machine's network address).
             os.environ.setdefault(LOOPBACK_ONLY, "0")
@@ -100,7 +101,9 @@ def _connect(ray: Any, address: str | None) -> bool:
 
         ray.init(num_cpus=available_cores(), **quiet)
         return True
-    _check_reachable(address)
+    host = _check_reachable(address)
+    if host and ipaddress.ip_address(host).is_loopback:
+        quiet["_node_ip_address"] = host  # nodes on this machine's loopback (docs/scale.md)
     try:
         ray.init(address=address, **quiet)
     except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -109,16 +112,11 @@ def _connect(ray: Any, address: str | None) -> bool:
     return False
 
 
-def _is_loopback(address: str) -> bool:
-    host = address.removeprefix("ray://").rsplit(":", 1)[0].strip("[]")
-    return host in ("127.0.0.1", "localhost", "::1")
-
-
-def _check_reachable(address: str) -> None:
+def _check_reachable(address: str) -> str | None:
     """Fail fast (instead of Ray's minutes of retries) when ``address`` names a host:port
     that does not accept connections; "auto" is left to Ray (it reads the local cluster)."""
     if address == "auto":
-        return
+        return None
     hostport = address.removeprefix("ray://").rsplit("/", 1)[0]
     host, _, port = hostport.rpartition(":")
     if not host or not port.isdigit():
@@ -131,3 +129,7 @@ def _check_reachable(address: str) -> None:
             f"no Ray cluster at {address!r}: {exc.strerror or exc}; "
             "start one with `ray start --head` or check the address"
         ) from None
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:  # a host name
+        return "127.0.0.1" if host == "localhost" else None
