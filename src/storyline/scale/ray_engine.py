@@ -3,9 +3,10 @@
 Actors rather than Ray Data: a worker keeps the models the stages load (the sentence
 encoder, the lemma indexes) for the whole run, batches are plain lists of the frozen
 dataclasses (no conversion to Arrow and back), results stream back in input order through
-:class:`ray.util.ActorPool` with at most one batch in flight per actor (bounded memory on
-the driver), and an actor whose process dies is restarted and its batch retried
-(``max_restarts`` / ``max_task_retries``), so a lost worker costs a retry, not the run.
+:class:`ray.util.ActorPool` with at most :data:`IN_FLIGHT` batches queued per actor
+(bounded memory on the driver), and an actor whose process dies is restarted and its batch
+retried (``max_restarts`` / ``max_task_retries``), so a lost worker costs a retry, not the
+run.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ import logging
 import os
 import socket
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from storyline.errors import MissingDependency, StorylineError
 
 #: Ray's switch for a loopback-only node (its name says what its default is for).
 LOOPBACK_ONLY = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+#: Batches queued per actor: enough to keep each busy, few enough to bound the driver's memory.
+IN_FLIGHT = 2
 #: How long to wait for a cluster's address to answer before giving up (seconds).
 CONNECT_TIMEOUT = 5.0
 
@@ -50,7 +54,15 @@ class RayEngine:
         from ray.util import ActorPool
 
         pool = ActorPool(self._actors)
-        yield from pool.map(lambda actor, batch: actor.run.remote(task, batch, options), batches)
+        submit = lambda actor, batch: actor.run.remote(task, batch, options)  # noqa: E731
+        pending = iter(batches)
+        for batch in islice(pending, IN_FLIGHT * len(self._actors)):
+            pool.submit(submit, batch)
+        while pool.has_next():
+            result = pool.get_next()  # in submission order
+            for batch in islice(pending, 1):
+                pool.submit(submit, batch)
+            yield result
 
     def pids(self) -> list[int]:
         """The process ids of the actors (the benchmark kills one to show a retry)."""
@@ -95,7 +107,11 @@ def _connect(ray: Any, address: str | None) -> bool:
     process started it (and so shuts it down)."""
     if ray.is_initialized():
         return False
-    quiet = {"include_dashboard": False, "logging_level": logging.ERROR, "log_to_driver": False}
+    quiet: dict[str, Any] = {
+        "include_dashboard": False,
+        "logging_level": logging.ERROR,
+        "log_to_driver": False,
+    }
     if address is None:
         from storyline.clean.cleaner import available_cores
 
