@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 #: Largest page size a client may ask for.
 MAX_LIMIT = 200
+#: Largest offset a client may ask for (larger ones would overflow SQLite's 64-bit integers).
+MAX_OFFSET = 1_000_000_000
 #: The name a JSON request body gets in failures ("request body:2" is its second article).
 BODY_NAME = "request body"
 
