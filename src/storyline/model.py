@@ -250,7 +250,7 @@ class OutletDependency:
     articles: int
     wire_share: float
     by_agency: tuple[tuple[str, float], ...] = ()
-    method: str = "reuse.dependency.v1"
+    method: str = "reuse.dependency.v2"
 
 
 # --- compare.analyse: entities, quantities, quotes, conflicts, chain, blindspots, timeline ---
