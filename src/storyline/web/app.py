@@ -10,6 +10,7 @@ with autoescaping on, served with a Content-Security-Policy that allows scripts 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -199,6 +200,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.store, app.state.page, app.state.env = store, page, env
     app.state.derived = views.Derived()
+    app.state.write_lock = threading.Lock()
     _api_routes(app, store)
     _page_routes(app, store, page)
     _document_errors(app)
@@ -302,12 +304,19 @@ async def read_upload(request: Request) -> tuple[list[tuple[str, bytes]], str | 
 async def ingest(store: Store, request: Request) -> tuple[dict[str, Any], int]:
     """Run one upload; 400 when nothing in it could be read (the result lists why)."""
     files, source, fmt = await read_upload(request)
-    result = await run_in_threadpool(views.ingest_view, store, files, source=source, format=fmt)
+    lock = request.app.state.write_lock  # one ingest at a time: the others wait off the GIL
+    result = await run_in_threadpool(_locked, lock, views.ingest_view, store, files,
+                                     source=source, format=fmt)  # fmt: skip
     if not result["ingested"] and not result["duplicates"]:
         reasons = "; ".join(f"{f['input']}: {f['reason']}" for f in result["failures"][:5])
         result["error"] = {"status": 400, "message": f"nothing could be read: {reasons}"}
         return result, 400
     return result, 201 if result["ingested"] else 200
+
+
+def _locked(lock: threading.Lock, call: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+    with lock:
+        return call(*args, **kw)
 
 
 def _api_routes(app: FastAPI, store: Store) -> None:
