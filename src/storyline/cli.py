@@ -93,7 +93,11 @@ def ingest(
     quiet: bool,
     max_bytes: int | None,
 ) -> None:
-    """Read, clean and store PATHS (files, folders, globs); update stories."""
+    """Read, clean and store PATHS (files, folders, globs); update stories.
+
+    Folders and globs skip dot-files, SQLite databases and journals (*.db, *-wal, ...),
+    backups and partial files (*~, *.bak, *.swp, *.tmp, *.part, ...); the --db file and its
+    journals are never read (docs/ingest.md)."""
     from rich.progress import Progress
 
     from storyline.pipeline import ingest as run_ingest
