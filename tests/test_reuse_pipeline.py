@@ -50,7 +50,7 @@ def test_ingest_twice_stores_the_seed_passage_once(db: str) -> None:
         attribution = store.attribution(ids[1])
     assert first[0] == 1 and first[2] == []
     assert passage.words == 22 and {passage.a, passage.b} == set(ids)
-    assert attribution is not None and "dpa" in attribution.passages[0].agencies
+    assert attribution is not None and "dpa" in attribution.passages[0].candidate_agencies
 
 
 def test_a_new_copying_article_adds_only_its_passages(db: str, tmp_path: Path) -> None:
@@ -136,7 +136,10 @@ def test_compare_json_has_passages_and_attribution() -> None:
     assert passage["words"] == 22 and story["dup_groups"] == []
     by_source = {a["source"]: a["id"] for a in story["articles"]}
     et = story["attribution"][by_source["Epoch Times"]]
-    assert "dpa" in et["passages"][0]["agencies"]
+    lead = et["passages"][0]
+    credited = {(k["agency"], k["source"]) for k in lead["candidates"]}
+    assert ("dpa", "Epoch Times") in credited and ("Reuters", "Epoch Times") not in credited
+    assert lead["confirmed"] == [] and lead["earliest"] is None  # the seeds carry no dates
     assert {"alignments", "shares", "unique"} <= set(story)
 
 

@@ -114,7 +114,11 @@ def ingest(
     workers: int | None,
     out: str | None,
 ) -> None:
-    """Read, clean and store PATHS (files, folders, globs); update stories."""
+    """Read, clean and store PATHS (files, folders, globs); update stories.
+
+    Folders and globs skip dot-files, SQLite databases and journals (*.db, *-wal, ...),
+    backups and partial files (*~, *.bak, *.swp, *.tmp, *.part, ...); the --db file and its
+    journals are never read (docs/ingest.md)."""
     from pathlib import Path
 
     from rich.progress import Progress
@@ -290,20 +294,41 @@ def clean(
 @click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-def serve(db: str, host: str, port: int) -> None:
-    """Serve the web UI and the REST API over the database at DB."""
-    from storyline.errors import MissingDependency
+@click.option("--allow-writes", is_flag=True, help="Accept uploads (POST); they need the token.")
+@click.option("--token", envvar="STORYLINE_TOKEN", help="Token for writes [env: STORYLINE_TOKEN]; "
+              "required to bind a non-loopback address; made up and shown if --allow-writes "
+              "has none.")  # fmt: skip
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Also accept this Host header (repeatable; '*' for any).")  # fmt: skip
+@click.option("--rate", default=50.0, show_default=True, type=click.FloatRange(min=0),
+              help="Requests per second per client address (0: no limit).")  # fmt: skip
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds a request may run before it is answered 503 (0: no limit).")  # fmt: skip
+@click.option("--max-upload", default=10.0, show_default=True, type=click.FloatRange(min=0.001),
+              help="Largest request body in MB.")  # fmt: skip
+def serve(db: str, host: str, port: int, **settings: Any) -> None:
+    """Serve the web UI and the REST API over the database at DB (read-only by default)."""
+    from storyline.errors import MissingDependency, StorylineError
 
     try:
         import uvicorn
 
         from storyline.web import create_app
+        from storyline.web.access import serve_access
     except (ImportError, MissingDependency) as exc:
         msg = f"the web UI needs its extra: pip install 'storyline[web]' ({exc})"
         raise click.ClickException(msg) from exc
+    max_upload = int(settings.pop("max_upload") * 1_000_000)
+    try:
+        access = serve_access(host, **settings)
+    except StorylineError as exc:
+        raise click.ClickException(str(exc)) from exc
     with _open(db) as store:
+        app = create_app(store, max_upload=max_upload, access=access)
         click.echo(f"storyline: open http://{host}:{port}/ (API docs: /api/docs); Ctrl-C stops")
-        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+        if access.allow_writes and not settings["token"]:
+            click.echo(f"storyline: uploads need this token: {access.token}")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @main.command()

@@ -189,14 +189,35 @@ class SharedPassage:
 
 
 @dataclass(frozen=True, slots=True)
+class AgencyCredit:
+    """An agency credited by one article (of outlet ``source``) that carries a passage."""
+
+    agency: str
+    article: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class CopiedPassage:
-    """One stretch of an article's text found in other articles, with its earliest publisher."""
+    """One stretch of an article's text found in other articles (``articles``).
+
+    ``candidates``: every agency credited by an article carrying the stretch (this one
+    included), each with the article and outlet that credit it: candidates, not findings.
+    ``confirmed``: the agencies every carrier credits. ``earliest``: the carrier published
+    first, None unless every carrier has a publication date.
+    """
 
     start: int
     end: int
     articles: tuple[str, ...]
-    earliest: str
-    agencies: tuple[str, ...] = ()
+    earliest: str | None
+    candidates: tuple[AgencyCredit, ...] = ()
+    confirmed: tuple[str, ...] = ()
+
+    @property
+    def candidate_agencies(self) -> tuple[str, ...]:
+        """The candidate agencies' names, sorted (who credits each: ``candidates``)."""
+        return tuple(sorted({c.agency for c in self.candidates}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +225,11 @@ class Attribution:
     """Which parts of an article are shared with which others, and whose wire copy they are.
 
     ``copied_share``: share of the text's characters inside shared passages.
-    ``confirmed_agencies``: agencies the article credits that articles sharing its passages
-    credit too. ``flagged_uncredited``: it shares passages with agency-credited articles but
-    credits no agency itself. ``wire_share``: share of its text attributed to any agency.
-    ``original``: it is the earliest publisher of every passage it shares.
+    ``confirmed_agencies``: agencies credited by every article carrying some part of its
+    shared text (this one included). ``flagged_uncredited``: it shares passages with
+    agency-credited articles but credits no agency itself. ``wire_share``: share of its text
+    in passages whose carriers credit any agency. ``original``: it is the (dated) earliest
+    publisher of every passage it shares.
     """
 
     article: str
@@ -217,7 +239,7 @@ class Attribution:
     confirmed_agencies: tuple[str, ...] = ()
     flagged_uncredited: bool = False
     wire_share: float = 0.0
-    method: str = "reuse.attribution.v1"
+    method: str = "reuse.attribution.v2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +250,7 @@ class OutletDependency:
     articles: int
     wire_share: float
     by_agency: tuple[tuple[str, float], ...] = ()
-    method: str = "reuse.dependency.v1"
+    method: str = "reuse.dependency.v2"
 
 
 # --- compare.analyse: entities, quantities, quotes, conflicts, chain, blindspots, timeline ---

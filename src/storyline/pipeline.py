@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -76,11 +76,13 @@ def prepare(
     format: str = "auto",
     max_bytes: int | None = None,
     progress: Progress | None = None,
+    skip: Collection[str] = (),
 ) -> Iterator[Article | Failure]:
-    """Read and clean inputs: cleaned Articles, and a Failure per input that failed."""
+    """Read and clean inputs: cleaned Articles, and a Failure per input that failed; the
+    files in ``skip`` are never read (see ``storyline.ingest.read``)."""
     from storyline.ingest import MAX_BYTES, read
 
-    items = read(paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES)
+    items = read(paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES, skip=skip)
     yield from clean_items(items, progress=progress)
 
 
@@ -165,17 +167,23 @@ def ingest(
     progress: Progress | None = None,
     engine: Engine | None = None,
 ) -> IngestReport:
-    """Read, clean and store inputs, then regroup and compare the stored articles.
+    """Read, clean and store inputs, then regroup and compare the stored articles. The
+    store's own database files are never read as inputs.
 
     With an ``engine`` (:func:`storyline.scale.open_engine`) the per-article work (cleaning,
     story profiles) and the per-story work (comparison, analysis) run on it; reading, story
     assignment and every write stay here, so the store ends as a local ingest leaves it."""
+    from storyline.ingest.files import database_files
+
+    own = database_files(getattr(store, "path", None))
     if engine is None:
-        items = prepare(paths, source=source, format=format, max_bytes=max_bytes, progress=progress)
+        items = prepare(paths, source=source, format=format, max_bytes=max_bytes, progress=progress,
+                        skip=own)  # fmt: skip
         return store_items(store, items)
     from storyline.ingest import MAX_BYTES, read
 
-    read_items = read(paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES)
+    read_items = read(paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES,
+                      skip=own)  # fmt: skip
     prepared, profiles = prepare_on(engine, read_items, progress=progress)
     return store_items(store, prepared, engine=engine, profiles=profiles)
 

@@ -11,7 +11,15 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from storyline.model import KINDS, UNIQUE, Article, Failure, Membership, OutletDependency
+from storyline.model import (
+    KINDS,
+    UNIQUE,
+    Article,
+    CopiedPassage,
+    Failure,
+    Membership,
+    OutletDependency,
+)
 from storyline.pipeline import ArticleReport, IngestReport, StoryReport
 
 STYLE = {
@@ -155,14 +163,26 @@ def print_reuse(console: Console, report: StoryReport) -> None:
 def _attribution_line(att) -> str:
     if att is None:
         return "shares no passage"
-    earliest = {c.earliest for c in att.passages}
+    earliest = {c.earliest for c in att.passages if c.earliest}
     parts = [f"copied {att.copied_share * 100:.0f}%", f"wire {att.wire_share * 100:.0f}%"]
-    parts.append("earliest: " + (", ".join(sorted(earliest)) or "-"))
+    parts.append("earliest: " + (", ".join(sorted(earliest)) or "unknown (undated)"))
     if att.confirmed_agencies:
         parts.append("confirmed: " + ", ".join(att.confirmed_agencies))
+    credits = candidate_credits(att.passages)
+    if credits:
+        parts.append("candidates: " + credits)
     if att.flagged_uncredited:
         parts.append("FLAGGED: shares agency copy but credits no agency")
     return "; ".join(parts)
+
+
+def candidate_credits(passages: Iterable[CopiedPassage]) -> str:
+    """Candidate agencies with the outlets that credit them: "dpa (Epoch Times); Reuters (X)"."""
+    by_agency: dict[str, set[str]] = {}
+    for c in passages:
+        for k in c.candidates:
+            by_agency.setdefault(k.agency, set()).add(k.source)
+    return "; ".join(f"{ag} ({', '.join(sorted(s))})" for ag, s in sorted(by_agency.items()))
 
 
 def _passage_line(p, article: Article, texts: dict[str, Article], names: dict[str, str]) -> Text:

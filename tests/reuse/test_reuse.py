@@ -40,12 +40,13 @@ def test_seed_pair_is_not_a_near_duplicate(seeds: list[Article]) -> None:
     assert near_duplicates(seeds) == []
 
 
-def test_seed_lead_is_attributed_to_dpa_through_the_credit_of_004(seeds: list[Article]) -> None:
+def test_seed_lead_names_dpa_as_004s_candidate_only(seeds: list[Article]) -> None:
     _, passages, attributions, _ = reuse(seeds)
     by_id = {a.article: a for a in attributions}
     for art in seeds:
         (copied,) = by_id[art.id].passages
-        assert "dpa" in copied.agencies
+        assert "dpa" in copied.candidate_agencies and copied.confirmed == ()
+        assert {k.article for k in copied.candidates if k.agency == "dpa"} == {"004"}
     # dpa reaches 000's passage only through 004, the article crediting dpa
     assert "dpa" not in seeds[0].credits.agencies
     assert by_id["000"].passages[0].articles == ("004",)

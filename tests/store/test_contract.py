@@ -515,9 +515,10 @@ def _passage(a: str, b: str, start: int = 0, words: int = 12):
 
 
 def _attribution(article: str, *others: str, agencies: tuple[str, ...] = ()):
-    from storyline.model import Attribution, CopiedPassage
+    from storyline.model import AgencyCredit, Attribution, CopiedPassage
 
-    copied = (CopiedPassage(0, 60, others, others[0] if others else article, agencies),)
+    credits = tuple(AgencyCredit(ag, article, "outlet") for ag in agencies)
+    copied = (CopiedPassage(0, 60, others, others[0] if others else article, credits),)
     return Attribution(article, copied, 0.5, False, (), not agencies, 0.5 if agencies else 0.0)
 
 

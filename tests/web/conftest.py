@@ -24,6 +24,10 @@ from storyline.model import (
 )
 from storyline.store import MemoryStore
 
+#: Where the in-process app is reached: a loopback name, which the Host check allows.
+BASE_URL = "http://127.0.0.1:8000"
+#: The write token of the apps that accept uploads in the tests.
+TOKEN = "test-token"
 LEAD = "The leaders met at the spaceport on Wednesday."
 
 
@@ -98,13 +102,14 @@ def store() -> MemoryStore:
 class Client:
     """A synchronous face on httpx.AsyncClient over ASGITransport (the app runs in-process)."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    def __init__(self, app: Any, headers: dict[str, str] | None = None) -> None:
+        self.app, self.headers = app, headers or {}
 
     def request(self, method: str, url: str, **kw: Any) -> httpx.Response:
         async def go() -> httpx.Response:
             transport = httpx.ASGITransport(app=self.app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            async with httpx.AsyncClient(transport=transport, base_url=BASE_URL,
+                                         headers=self.headers) as c:  # fmt: skip
                 return await c.request(method, url, **kw)
 
         return asyncio.run(go())
@@ -118,6 +123,8 @@ class Client:
 
 @pytest.fixture
 def client(store: MemoryStore) -> Client:
+    from storyline.web.access import Access
     from storyline.web.app import create_app
 
-    return Client(create_app(store, max_upload=64_000))
+    app = create_app(store, max_upload=64_000, access=Access(allow_writes=True, token=TOKEN))
+    return Client(app, headers={"Authorization": f"Bearer {TOKEN}"})

@@ -25,11 +25,15 @@ def free_port() -> int:
 
 @contextmanager
 def serve(store: Any, **options: Any) -> Iterator[str]:
-    """The app over ``store`` served by uvicorn in a thread; yields its base URL."""
+    """The app over ``store`` served by uvicorn in a thread (uploads allowed with the tests'
+    ``TOKEN`` unless ``access`` says otherwise); yields its base URL."""
     import uvicorn
 
+    from storyline.web.access import Access
     from storyline.web.app import create_app
+    from tests.web.conftest import TOKEN
 
+    options.setdefault("access", Access(allow_writes=True, token=TOKEN))
     port = free_port()
     config = uvicorn.Config(create_app(store, **options), host="127.0.0.1", port=port,
                             log_level="warning", lifespan="off")  # fmt: skip

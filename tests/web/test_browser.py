@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.web.conftest import TOKEN
 from tests.web.server import CHROMIUM, chromium, seed_store, serve
 
 pytestmark = pytest.mark.browser
@@ -85,6 +86,7 @@ def test_upload_a_file_from_the_browser(site, page, tmp_path: Path) -> None:
     )
     page.goto(url + "/ingest")
     page.set_input_files("input[name=files]", str(report))
+    page.fill("input[name=token]", TOKEN)
     page.click("button[type=submit]")
     page.wait_for_selector("#status:text('done')")
     assert "1 new article" in page.inner_text("#result")
@@ -115,6 +117,7 @@ def test_payloads_in_articles_never_run(site, page, tmp_path: Path) -> None:
     upload.write_text("".join(json.dumps(r) + "\n" for r in evil_records()), encoding="utf-8")
     page.goto(url + "/ingest")
     page.set_input_files("input[name=files]", str(upload))
+    page.fill("input[name=token]", TOKEN)
     page.click("button[type=submit]")
     page.wait_for_selector("#status:text('done')")
     article_id = page.locator("#result a[href^='/articles/']").first.inner_text()
@@ -150,6 +153,7 @@ def test_oversized_upload_shows_the_limit(browser, tmp_path: Path) -> None:
         page = browser.new_page()
         page.goto(url + "/ingest")
         page.set_input_files("input[name=files]", str(big))
+        page.fill("input[name=token]", TOKEN)
         page.click("button[type=submit]")
         page.wait_for_selector("#status:text('failed')")
         assert "larger than the limit of 4,000 bytes" in page.inner_text("#result")

@@ -32,5 +32,6 @@ def test_serve_takes_host_and_port(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
     args = ["serve", "--db", str(tmp_path / "x.db"), "--host", "0.0.0.0", "--port", "9123"]
+    args += ["--token", "secret"]  # a non-loopback address needs one
     assert CliRunner().invoke(main, args).exit_code == 0
     assert (calls[0]["host"], calls[0]["port"]) == ("0.0.0.0", 9123)

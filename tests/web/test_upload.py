@@ -7,7 +7,7 @@ import json
 import pytest
 
 from storyline.store import MemoryStore
-from tests.web.conftest import Client
+from tests.web.conftest import TOKEN, Client
 
 STORY = (
     "Putin and Kim met at the Vostochny spaceport on Wednesday.\n"
@@ -22,9 +22,12 @@ def empty() -> MemoryStore:
 
 @pytest.fixture
 def uploads(empty: MemoryStore) -> Client:
+    from storyline.web.access import Access
     from storyline.web.app import create_app
 
-    return Client(create_app(empty, max_upload=200_000))
+    access = Access(allow_writes=True, token=TOKEN)
+    app = create_app(empty, max_upload=200_000, access=access)
+    return Client(app, headers={"Authorization": f"Bearer {TOKEN}"})
 
 
 def test_json_article_is_stored_and_storied(uploads: Client, empty: MemoryStore) -> None:

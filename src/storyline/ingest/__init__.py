@@ -8,7 +8,7 @@ See docs/ingest.md.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime
 
 from storyline.errors import InputError
@@ -30,21 +30,28 @@ def read(
     source: str | None = None,
     format: str = "auto",
     max_bytes: int = MAX_BYTES,
+    skip: Collection[str] = (),
 ) -> Iterator[Article | Failure]:
-    """Articles from files, directories (recursive, hidden skipped) and glob patterns.
+    """Articles from files, directories (recursive) and glob patterns.
 
     Yields one Article per report and one Failure per bad input, line or row, in a
     deterministic order; a failure never stops the rest of the batch. An unknown ``format``
-    raises ValueError at once.
+    raises ValueError at once. Folders and globs leave out dot-files, databases, backups and
+    partial files (``files.SKIPPED_NAMES``); the files in ``skip`` are never read (pass
+    ``files.database_files(db)`` when writing to the database ``db``).
     """
-    return _read(paths, source, check_format(format), max_bytes)
+    return _read(paths, source, check_format(format), max_bytes, skip)
 
 
 def _read(
-    paths: Iterable[str | os.PathLike[str]], source: str | None, fmt: str, max_bytes: int
+    paths: Iterable[str | os.PathLike[str]],
+    source: str | None,
+    fmt: str,
+    max_bytes: int,
+    skip: Collection[str] = (),
 ) -> Iterator[Article | Failure]:
     ingested = datetime.now(UTC)
-    for item in files.expand(paths):
+    for item in files.expand(paths, skip=skip):
         if isinstance(item, Failure):
             yield item
             continue

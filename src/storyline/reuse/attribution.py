@@ -2,24 +2,56 @@
 
 Pure functions over records. An article's passages (shared with any other article) are
 merged into stretches of its text; each stretch names the articles it is shared with, the
-earliest publisher (by ``published``, else ``ingested``; articles without either come last;
-ties go to the smaller article id) and the agencies credited by any article sharing it.
+earliest publisher (by ``published``, only when every carrier has one; ties go to the
+smaller article id), the candidate agencies (each with the article and outlet that credits
+it) and the agencies every carrier credits. One outlet's credit is never another's: an
+agency is *confirmed* only where every carrier of the text credits it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
-from datetime import datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 
-from storyline.model import Article, Attribution, CopiedPassage, OutletDependency, SharedPassage
+from storyline.model import (
+    AgencyCredit,
+    Article,
+    Attribution,
+    CopiedPassage,
+    OutletDependency,
+    SharedPassage,
+)
 
-METHOD = "reuse.attribution.v1"
-_LAST = datetime.max.timestamp()
+METHOD = "reuse.attribution.v2"
 
 
-def _when(article: Article) -> tuple[float, str]:
-    t = article.published or article.ingested
-    return (t.timestamp() if t else _LAST, article.id)
+def _when(article: Article) -> tuple[datetime, str]:
+    t = article.published
+    assert t is not None
+    return (t if t.tzinfo else t.replace(tzinfo=UTC), article.id)
+
+
+def earliest(carriers: Sequence[Article]) -> str | None:
+    """The id of the carrier published first; None unless every carrier has a date."""
+    if not carriers or any(a.published is None for a in carriers):
+        return None
+    return min(carriers, key=_when).id
+
+
+def candidates(carriers: Iterable[Article]) -> tuple[AgencyCredit, ...]:
+    """Every (agency, article, outlet) credit of the carriers, sorted by agency and outlet."""
+    found = {AgencyCredit(ag, a.id, a.source) for a in carriers for ag in a.credits.agencies}
+    return tuple(sorted(found, key=lambda c: (c.agency.lower(), c.source, c.article)))
+
+
+def confirmed(carriers: Sequence[Article]) -> tuple[str, ...]:
+    """The agencies every carrier credits."""
+    if not carriers:
+        return ()
+    common = set(carriers[0].credits.agencies)
+    for a in carriers[1:]:
+        common &= set(a.credits.agencies)
+    return tuple(sorted(common))
 
 
 def _spans(passages: Iterable[SharedPassage]) -> dict[str, list[tuple[int, int, str]]]:
@@ -46,9 +78,23 @@ def _copied(
     article: Article, start: int, end: int, others: set[str], by_id: Mapping[str, Article]
 ) -> CopiedPassage:
     sharing = [article] + [by_id[o] for o in sorted(others) if o in by_id]
-    agencies = sorted({ag for a in sharing for ag in a.credits.agencies})
-    earliest = min(sharing, key=_when).id
-    return CopiedPassage(start, end, tuple(sorted(others)), earliest, tuple(agencies))
+    return CopiedPassage(start, end, tuple(sorted(others)), earliest(sharing),
+                         candidates(sharing), confirmed(sharing))  # fmt: skip
+
+
+def _confirmed_anywhere(
+    article: Article, spans: list[tuple[int, int, str]], by_id: Mapping[str, Article]
+) -> tuple[str, ...]:
+    """Agencies every carrier credits of at least one piece of the article's shared text
+    (pieces cut at every passage boundary, so a sentence shared more widely than the rest
+    of a passage does not hide the agreement on the rest)."""
+    cuts = sorted({x for s, e, _ in spans for x in (s, e)})
+    found: set[str] = set()
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        others = {o for s, e, o in spans if s <= lo and hi <= e and o in by_id}
+        if others:
+            found.update(confirmed([article, *(by_id[o] for o in sorted(others))]))
+    return tuple(sorted(found))
 
 
 def attribute_one(
@@ -68,9 +114,9 @@ def attribute_one(
         passages=tuple(copied),
         copied_share=round(sum(c.end - c.start for c in copied) / size, 4),
         original=bool(copied) and all(c.earliest == article.id for c in copied),
-        confirmed_agencies=tuple(sorted(set(own) & credited)),
+        confirmed_agencies=_confirmed_anywhere(article, spans, by_id) if own else (),
         flagged_uncredited=not own and bool(credited),
-        wire_share=round(sum(c.end - c.start for c in copied if c.agencies) / size, 4),
+        wire_share=round(sum(c.end - c.start for c in copied if c.candidates) / size, 4),
         method=METHOD,
     )
 
@@ -116,9 +162,19 @@ def outlet_dependency(
         wire[a.source] = wire.get(a.source, 0.0) + att.wire_share * size[a.id]
         per = agency.setdefault(a.source, {})
         for c in att.passages:
-            for ag in c.agencies:
+            for ag in dependent_on(att.article, c):
                 per[ag] = per.get(ag, 0.0) + (c.end - c.start)
     return [_dependency(s, count[s], total[s], wire, agency) for s in sorted(total)]
+
+
+def dependent_on(article: str, copied: CopiedPassage) -> tuple[str, ...]:
+    """The agencies a stretch of ``article`` counts towards in its outlet's ``by_agency``:
+    the agencies every carrier credits; else those the article credits itself; only for
+    uncredited copy every candidate (no carrier's credit stands for another outlet's)."""
+    if copied.confirmed:
+        return copied.confirmed
+    own = tuple(sorted({c.agency for c in copied.candidates if c.article == article}))
+    return own or copied.candidate_agencies
 
 
 def _dependency(

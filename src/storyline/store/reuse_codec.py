@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from storyline.errors import StoreError
 from storyline.model import (
+    AgencyCredit,
     Attribution,
     CopiedPassage,
     DupGroup,
@@ -76,7 +77,20 @@ def group_from_dict(data: Mapping[str, Any]) -> DupGroup:
 
 def copied_to_dict(c: CopiedPassage) -> dict[str, Any]:
     return {"start": c.start, "end": c.end, "articles": list(c.articles),
-            "earliest": c.earliest, "agencies": list(c.agencies)}  # fmt: skip
+            "earliest": c.earliest, "confirmed": list(c.confirmed),
+            "candidates": [{"agency": k.agency, "source": k.source, "article": k.article}
+                           for k in c.candidates]}  # fmt: skip
+
+
+def copied_from_dict(c: Mapping[str, Any]) -> CopiedPassage:
+    """A copied stretch from its dict; a reuse.attribution.v1 one (``agencies`` without who
+    credits them) keeps its agencies as candidates of an unknown carrier ("?") and no date."""
+    if "candidates" not in c:
+        old = tuple(AgencyCredit(ag, "?", "?") for ag in c.get("agencies", ()))
+        return CopiedPassage(c["start"], c["end"], tuple(c["articles"]), None, old)
+    found = tuple(AgencyCredit(k["agency"], k["article"], k["source"]) for k in c["candidates"])
+    return CopiedPassage(c["start"], c["end"], tuple(c["articles"]), c["earliest"], found,
+                         tuple(c["confirmed"]))  # fmt: skip
 
 
 def attribution_to_dict(att: Attribution) -> dict[str, Any]:
@@ -87,12 +101,7 @@ def attribution_to_dict(att: Attribution) -> dict[str, Any]:
 
 
 def attribution_from_dict(data: Mapping[str, Any]) -> Attribution:
-    copied = tuple(
-        CopiedPassage(
-            c["start"], c["end"], tuple(c["articles"]), c["earliest"], tuple(c["agencies"])
-        )  # fmt: skip
-        for c in data["passages"]
-    )
+    copied = tuple(copied_from_dict(c) for c in data["passages"])
     fields = {name: data[name] for name in Attribution.__slots__}
     fields["confirmed_agencies"] = tuple(fields["confirmed_agencies"])
     return Attribution(**(fields | {"passages": copied}))

@@ -10,6 +10,7 @@ with autoescaping on, served with a Content-Security-Policy that allows scripts 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storyline.errors import NotFound
 from storyline.store.base import Store
 from storyline.web import views
+from storyline.web.access import Access, AccessGuard, Denied, check_write
 from storyline.web.views import BadRequest, StoryQuery
 
 HERE = Path(__file__).parent
@@ -46,7 +48,7 @@ CSP = (
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
 }
 UPLOAD_BODY = {
@@ -171,10 +173,16 @@ def page_query(query: dict[str, Any], offset: int) -> str:
     return urlencode({**keep, "offset": offset})
 
 
-def create_app(store: Store, *, max_upload: int = MAX_UPLOAD) -> FastAPI:
-    """The storyline web app over ``store``; request bodies above ``max_upload`` bytes get 413."""
+def create_app(
+    store: Store, *, max_upload: int = MAX_UPLOAD, access: Access | None = None
+) -> FastAPI:
+    """The storyline web app over ``store``; request bodies above ``max_upload`` bytes get 413.
+
+    ``access`` (default: ``Access()``, read-only, loopback hosts only) decides who may do
+    what; see :mod:`storyline.web.access`."""
     app = FastAPI(title="storyline", version=_version(), openapi_url="/api/openapi.json",
-                  docs_url=None, redoc_url=None, description=__doc__)  # fmt: skip
+                  docs_url=None, redoc_url=None, description=__doc__,
+                  dependencies=[Depends(check_write)])  # fmt: skip
     env = templates()
 
     def page(name: str, data: dict[str, Any], status: int = 200) -> HTMLResponse:
@@ -186,10 +194,13 @@ def create_app(store: Store, *, max_upload: int = MAX_UPLOAD) -> FastAPI:
         return page("error.html", {"status": status, "message": message, **extra}, status)
 
     _handle_errors(app, reject)
+    app.state.access = access or Access()
+    app.add_middleware(AccessGuard, access=app.state.access, reject=reject)
     app.add_middleware(Guard, max_body=max_upload, reject=reject)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.store, app.state.page, app.state.env = store, page, env
     app.state.derived = views.Derived()
+    app.state.write_lock = threading.Lock()
     _api_routes(app, store)
     _page_routes(app, store, page)
     _document_errors(app)
@@ -243,6 +254,11 @@ def _handle_errors(app: FastAPI, reject: Callable[..., Response]) -> None:
         assert isinstance(exc, HTTPException)
         return reject(request.url.path, exc.status_code, str(exc.detail))
 
+    async def denied(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Denied)
+        return reject(request.url.path, exc.status, str(exc))
+
+    app.add_exception_handler(Denied, denied)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(HTTPException, http_error)
 
@@ -262,7 +278,7 @@ def story_query(
     since: str | None = Query(None, description="latest article on or after (YYYY-MM-DD)"),
     until: str | None = Query(None, description="latest article before (YYYY-MM-DD)"),
     limit: int = Query(50, ge=1, le=views.MAX_LIMIT, description="page size"),
-    offset: int = Query(0, ge=0, description="stories to skip"),
+    offset: int = Query(0, ge=0, le=views.MAX_OFFSET, description="stories to skip"),
 ) -> StoryQuery:
     """The stories list's query parameters; empty strings (from the HTML form) mean unset."""
     return StoryQuery(q=q or None, source=source or None, language=language or None,
@@ -288,12 +304,19 @@ async def read_upload(request: Request) -> tuple[list[tuple[str, bytes]], str | 
 async def ingest(store: Store, request: Request) -> tuple[dict[str, Any], int]:
     """Run one upload; 400 when nothing in it could be read (the result lists why)."""
     files, source, fmt = await read_upload(request)
-    result = await run_in_threadpool(views.ingest_view, store, files, source=source, format=fmt)
+    lock = request.app.state.write_lock  # one ingest at a time: the others wait off the GIL
+    result = await run_in_threadpool(_locked, lock, views.ingest_view, store, files,
+                                     source=source, format=fmt)  # fmt: skip
     if not result["ingested"] and not result["duplicates"]:
         reasons = "; ".join(f"{f['input']}: {f['reason']}" for f in result["failures"][:5])
         result["error"] = {"status": 400, "message": f"nothing could be read: {reasons}"}
         return result, 400
     return result, 201 if result["ingested"] else 200
+
+
+def _locked(lock: threading.Lock, call: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+    with lock:
+        return call(*args, **kw)
 
 
 def _api_routes(app: FastAPI, store: Store) -> None:
@@ -320,7 +343,7 @@ def _api_routes(app: FastAPI, store: Store) -> None:
 
     @app.get("/api/articles", **api)
     def list_articles(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
-                      offset: int = Query(0, ge=0)) -> JSONResponse:  # fmt: skip
+                      offset: int = Query(0, ge=0, le=views.MAX_OFFSET)) -> JSONResponse:  # fmt: skip
         """Stored articles in ingest order, one page (without raw text)."""
         return JSONResponse(views.articles_view(store, limit=limit, offset=offset))
 
@@ -334,7 +357,7 @@ def _api_routes(app: FastAPI, store: Store) -> None:
 
     @app.get("/api/outlets", **api)
     def list_outlets(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
-                     offset: int = Query(0, ge=0)) -> JSONResponse:  # fmt: skip
+                     offset: int = Query(0, ge=0, le=views.MAX_OFFSET)) -> JSONResponse:  # fmt: skip
         """Per outlet, by name (as `storyline outlets --json`): `articles`, `wire_share` and
         `by_agency` (share of its text from each agency); one page."""
         return JSONResponse(views.outlets_view(store, limit=limit, offset=offset))
@@ -368,18 +391,24 @@ def _page_routes(app: FastAPI, store: Store, page: Callable[..., HTMLResponse]) 
 
     @app.get("/outlets", **html)
     def outlets_page(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
-                     offset: int = Query(0, ge=0)) -> HTMLResponse:  # fmt: skip
+                     offset: int = Query(0, ge=0, le=views.MAX_OFFSET)) -> HTMLResponse:  # fmt: skip
         return page("outlets.html", views.outlets_view(store, limit=limit, offset=offset))
 
     @app.get("/ingest", **html)
     def ingest_form() -> HTMLResponse:
-        return page("ingest.html", {"result": None})
+        return page("ingest.html", {"result": None, "access": _access_view(app)})
 
     @app.post("/ingest", **html)
     async def ingest_page(request: Request) -> HTMLResponse:
         result, status = await ingest(store, request)
-        return page("ingest.html", {"result": result}, status)
+        return page("ingest.html", {"result": result, "access": _access_view(app)}, status)
 
     @app.get("/api/docs", **html)
     def api_docs() -> HTMLResponse:
         return page("api.html", {"spec": app.openapi()})
+
+
+def _access_view(app: FastAPI) -> dict[str, bool]:
+    """What the ingest form must say: whether uploads are served and need a token."""
+    access: Access = app.state.access
+    return {"writes": access.allow_writes, "token": bool(access.token)}

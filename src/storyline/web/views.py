@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 #: Largest page size a client may ask for.
 MAX_LIMIT = 200
+#: Largest offset a client may ask for (larger ones would overflow SQLite's 64-bit integers).
+MAX_OFFSET = 1_000_000_000
 #: The name a JSON request body gets in failures ("request body:2" is its second article).
 BODY_NAME = "request body"
 
@@ -192,7 +194,23 @@ def passage_groups(report: StoryReport) -> list[dict[str, Any]]:
         for aid, start, end in ((p.a, p.a_start, p.a_end), (p.b, p.b_start, p.b_end)):
             group["articles"].setdefault(aid, {"article": aid, "start": start, "end": end})
     out = [{**g, "articles": list(g["articles"].values())} for g in groups.values()]
+    attributions = report.extras.get("attribution") or {}
+    for g in out:
+        g.update(passage_credits(g["articles"], attributions))  # type: ignore[arg-type]
     return sorted(out, key=lambda g: (-len(g["articles"]), -g["words"], g["text"]))
+
+
+def passage_credits(carriers: list[dict[str, Any]], attributions: dict[str, Any]) -> dict[str, Any]:
+    """A passage's ``candidates`` (agency, outlet and article that credits it), ``confirmed``
+    agencies and ``earliest`` carrier, from the attribution stretch of a carrier that holds
+    it (empty when none of its carriers has an attribution)."""
+    for c in carriers:
+        att = attributions.get(c["article"])
+        for cp in att.passages if att else ():
+            if cp.start <= c["start"] and c["end"] <= cp.end:
+                return {"candidates": [asdict(k) for k in cp.candidates],
+                        "confirmed": list(cp.confirmed), "earliest": cp.earliest}  # fmt: skip
+    return {"candidates": [], "confirmed": [], "earliest": None}
 
 
 def sentence_columns(
