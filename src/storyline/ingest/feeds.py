@@ -75,10 +75,8 @@ def parse_feed(text: str, name: str) -> Feed:
     if parsed.get("bozo") and _is_syntax_error(parsed.get("bozo_exception")):
         if not entries:
             raise InputError(name, _not_a_feed(text, parsed.get("bozo_exception")))
-        problems = (
-            f"malformed XML: {_where(parsed.bozo_exception)}; read the {len(entries)} "
-            "entries before the error",
-        )
+        where = _where(parsed.bozo_exception)
+        problems = (f"malformed XML: {where}; the entries before it are read",)
     elif not parsed.get("version") and not entries:
         raise InputError(name, _not_a_feed(text, None))
     title = shown(parsed.feed.get("title")) or None
@@ -90,8 +88,11 @@ def _is_syntax_error(exc: object) -> bool:
 
 
 def _where(exc: object) -> str:
+    """``mismatched tag (line 14, column 21)`` for a SAX error."""
+    message = getattr(exc, "getMessage", lambda: str(exc))()
     line = getattr(exc, "getLineNumber", lambda: None)()
-    return f"{exc} (line {line})" if line else str(exc)
+    column = getattr(exc, "getColumnNumber", lambda: None)()
+    return f"{message} (line {line}, column {column})" if line else str(message)
 
 
 def _not_a_feed(text: str, exc: object) -> str:

@@ -243,7 +243,11 @@ def _status_reason(status: int) -> str:
 
 def _too_large(size: int, limit: int, at_least: bool = False) -> str:
     more = "more than " if at_least else ""
-    return f"response too large: {more}{size / 1e6:.1f} MB > {limit / 1e6:.1f} MB limit"
+    return f"response too large: {more}{_size(size)} > {_size(limit)} limit"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB"
 
 
 def _refuse_private(url: str, host: str, port: int | None) -> None:
