@@ -37,14 +37,14 @@ def is_warc(path: str) -> bool:
         return True
     try:
         with open(path, "rb") as handle:
-            head = handle.read(64)
+            head = handle.read(1024)
     except OSError:
         return False
     if head.startswith(_WARC):
         return True
     if head.startswith(_GZIP):
         try:
-            return zlib.decompressobj(wbits=31).decompress(head, 16).startswith(_WARC)
+            return zlib.decompressobj(wbits=31).decompress(head).startswith(_WARC)
         except zlib.error:
             return False
     return False
@@ -179,7 +179,7 @@ def _scan(
                 number, inside = number + 1, True
                 item = _record(record, number, skipped, max_bytes)
                 records.read_to_end()
-                last = start + records.get_record_offset()
+                last = records.get_record_offset()  # absolute: warcio asks the file
                 end, inside = last + records.get_record_length(), False
                 if held is not None:
                     yield held
@@ -189,14 +189,22 @@ def _scan(
             if held is not None:
                 yield held
                 held = None
-            resume = _next_record(handle, end + 1, size)
-            yield Failure(f"{path}: record {number}", _broken(end, exc, resume is not None))
+            at = _skip_blank(handle, end)
+            resume = _next_record(handle, at + 1, size)
+            yield Failure(f"{path}: record {number}", _broken(at, exc, resume is not None))
             if resume is None:
                 return
             start = resume
             continue
         yield from _finish(handle, path, (last, end, size), held, number)
         return
+
+
+def _skip_blank(handle: IO[bytes], offset: int) -> int:
+    """``offset`` moved past the blank lines that end an uncompressed record."""
+    handle.seek(offset)
+    head = handle.read(16)
+    return offset + len(head) - len(head.lstrip(b"\r\n"))
 
 
 def _broken(at: int, exc: BaseException, more: bool) -> str:
