@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-FORMATS = click.Choice(["auto", "text", "html", "jsonl", "csv"])
+FORMATS = click.Choice(["auto", "text", "html", "jsonl", "csv", "feed", "sitemap", "warc"])
 DB_HELP = "SQLite database file (created if missing)."
 MAX_BYTES = click.option(
     "--max-bytes", type=int, default=None, help="Largest input file to read [default: 20 MB]."
@@ -85,6 +85,10 @@ def compare(
 @click.option("--format", "fmt", type=FORMATS, default="auto", show_default=True)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @MAX_BYTES
+@click.option(
+    "--fetch", is_flag=True, help="Fetch URL inputs and the pages feeds and sitemaps link to."
+)
+@click.option("--allow-private", is_flag=True, help="Also fetch private and loopback addresses.")
 def ingest(
     paths: tuple[str, ...],
     db: str,
@@ -92,22 +96,156 @@ def ingest(
     fmt: str,
     quiet: bool,
     max_bytes: int | None,
+    fetch: bool,
+    allow_private: bool,
 ) -> None:
-    """Read, clean and store PATHS (files, folders, globs); update stories."""
+    """Read, clean and store PATHS (files, folders, globs, feeds, sitemaps, WARC files and,
+    with --fetch, URLs); update stories."""
+    from contextlib import nullcontext
+
     from rich.progress import Progress
 
     from storyline.pipeline import ingest as run_ingest
     from storyline.terminal import print_ingest
 
     console = _console()
-    with _open(db) as store, Progress(console=console, disable=quiet, transient=True) as bar:
+    with (
+        _open(db) as store,
+        _fetcher(allow_private, max_bytes) if fetch else nullcontext() as fetcher,
+        Progress(console=console, disable=quiet, transient=True) as bar,
+    ):
         task = bar.add_task("ingesting", total=None)
         tick = lambda _: bar.advance(task)  # noqa: E731
         report = run_ingest(
-            store, paths, source=source, format=fmt, max_bytes=max_bytes, progress=tick
-        )
+            store, paths, source=source, format=fmt, max_bytes=max_bytes, progress=tick,
+            fetcher=fetcher,
+        )  # fmt: skip
     print_ingest(console, report)
     _fail_if_nothing(len(report.ingested) + len(report.duplicates), list(report.failures))
+
+
+def _fetcher(allow_private: bool, max_bytes: int | None, **settings: Any):
+    from storyline.ingest.http import FetchConfig, Fetcher
+
+    if max_bytes:
+        settings["max_bytes"] = max_bytes
+    return Fetcher(FetchConfig(allow_private=allow_private, **settings))
+
+
+@main.command()
+@click.argument("sources", type=click.Path(exists=True, dir_okay=False))
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+@click.option(
+    "--every",
+    type=click.FloatRange(min=1),
+    default=300,
+    show_default=True,
+    help="Seconds between rounds.",
+)
+@click.option("--once", is_flag=True, help="One round, then exit.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per source and per round.")
+@click.option("--source", help="Outlet name for every entry (default: inferred).")
+@click.option("--allow-private", is_flag=True, help="Also fetch private and loopback addresses.")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two requests to one host.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=20.0,
+    show_default=True,
+    help="Seconds per response.",
+)
+@MAX_BYTES
+def watch(
+    sources: str,
+    db: str,
+    every: float,
+    once: bool,
+    as_json: bool,
+    source: str | None,
+    allow_private: bool,
+    delay: float,
+    timeout: float,
+    max_bytes: int | None,
+) -> None:
+    """Poll the feeds and sitemaps listed in SOURCES (one URL a line, # comments) and ingest
+    their new entries; Ctrl-C or SIGTERM stops between batches, nothing lost."""
+    from storyline.watch import Watch, run
+
+    console = _console()
+    with (
+        _open(db) as store,
+        _fetcher(allow_private, max_bytes, delay=delay, timeout=timeout) as fetcher,
+    ):
+        job = Watch(store, fetcher, every=every, source=source)
+        previous = _stop_on_signals(job.stop, console, as_json)
+        printer = _WatchPrinter(console, as_json)
+        try:
+            rounds = run(job, sources, once=once, on_source=printer.source, on_round=printer.round)
+        finally:
+            _restore_signals(previous)
+    last = rounds[-1] if rounds else None
+    if (
+        last is not None
+        and last.results
+        and all(r.status in ("failed", "invalid") for r in last.results)
+    ):
+        sys.exit(1)
+
+
+def _stop_on_signals(stop: Any, console: Any, quiet: bool) -> dict[int, Any]:
+    """SIGINT and SIGTERM set ``stop`` (the run ends after the current batch); a second
+    SIGINT stops at once."""
+    import signal
+
+    def handler(signum: int, _frame: Any) -> None:
+        if not quiet:
+            console.print("stopping after the current batch (Ctrl-C again stops at once)")
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    return {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    import signal
+
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+
+
+class _WatchPrinter:
+    """A line per source and a summary per round, or JSON lines."""
+
+    def __init__(self, console: Any, as_json: bool) -> None:
+        self.console, self.as_json = console, as_json
+
+    def source(self, result: Any) -> None:
+        from rich.text import Text
+
+        from storyline.watch import source_dict
+
+        if self.as_json:
+            click.echo(json.dumps(source_dict(result), ensure_ascii=False), nl=True)
+            return
+        counts = (f": {result.entries} entries, {result.new} new, ingested "
+                  f"{result.ingested}" if result.status == "new" else "")  # fmt: skip
+        self.console.print(Text(f"{result.status:>12}  {result.url}{counts}"))
+        for f in result.failures:
+            self.console.print(Text(f"error: {f.input}: {f.reason}", style="red"))
+
+    def round(self, report: Any) -> None:
+        from storyline.watch import round_dict, summary_line
+
+        if self.as_json:
+            click.echo(json.dumps(round_dict(report), ensure_ascii=False))
+        else:
+            self.console.print(summary_line(report), style="bold")
 
 
 @main.command()

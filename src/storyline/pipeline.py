@@ -28,6 +28,7 @@ from storyline.model import (
 from storyline.store.base import Store
 
 if TYPE_CHECKING:
+    from storyline.ingest.http import Fetcher
     from storyline.reuse import ReuseIndex, ReuseUpdate
     from storyline.stories.features import Profile
     from storyline.stories.stream import StoryAssigner
@@ -75,11 +76,15 @@ def prepare(
     format: str = "auto",
     max_bytes: int | None = None,
     progress: Progress | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Article | Failure]:
-    """Read and clean inputs: cleaned Articles, and a Failure per input that failed."""
+    """Read and clean inputs: cleaned Articles, and a Failure per input that failed. URLs and
+    the pages feeds and sitemaps link to are fetched with ``fetcher`` when one is given."""
     from storyline.ingest import MAX_BYTES, read
 
-    items = read(paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES)
+    items = read(
+        paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES, fetcher=fetcher
+    )
     yield from clean_items(items, progress=progress)
 
 
@@ -162,9 +167,13 @@ def ingest(
     format: str = "auto",
     max_bytes: int | None = None,
     progress: Progress | None = None,
+    fetcher: Fetcher | None = None,
 ) -> IngestReport:
     """Read, clean and store inputs, then regroup and compare the stored articles."""
-    items = prepare(paths, source=source, format=format, max_bytes=max_bytes, progress=progress)
+    items = prepare(
+        paths, source=source, format=format, max_bytes=max_bytes, progress=progress,
+        fetcher=fetcher,
+    )  # fmt: skip
     return store_items(store, items)
 
 
