@@ -126,8 +126,9 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def _serve(self, route: Route) -> None:
             etag = etag_of(route.body)
             if route.validators and route.status == 200:
-                match = self.headers.get("If-None-Match") == etag
-                if match or self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+                tag = self.headers.get("If-None-Match")  # wins over the date (RFC 9110)
+                since = self.headers.get("If-Modified-Since") == LAST_MODIFIED
+                if (tag == etag) if tag else since:
                     self.send_response(304)
                     self.send_header("ETag", etag)
                     self.send_header("Content-Length", "0")
