@@ -146,12 +146,17 @@ def build_stories(articles: Sequence[Article]) -> list[StoryReport]:
 
 
 def compare_paths(
-    paths: Paths, *, source: str | None = None, format: str = "auto", max_bytes: int | None = None
+    paths: Paths,
+    *,
+    source: str | None = None,
+    format: str = "auto",
+    max_bytes: int | None = None,
+    fetcher: Fetcher | None = None,
 ) -> tuple[list[StoryReport], list[Failure]]:
     """One shot, in memory: ingest, clean, group and compare the given inputs."""
     articles: dict[str, Article] = {}
     failures: list[Failure] = []
-    for item in prepare(paths, source=source, format=format, max_bytes=max_bytes):
+    for item in prepare(paths, source=source, format=format, max_bytes=max_bytes, fetcher=fetcher):
         if isinstance(item, Failure):
             failures.append(item)
         else:
