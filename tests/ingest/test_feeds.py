@@ -224,3 +224,17 @@ def test_failed_page_does_not_stop_the_others(tmp_path, server, fetcher):
     assert [a.title for a in articles] == ["Budgetdebatte 1"]
     assert failures == [Failure(server.url("/a/0.html"),
                                 "HTTP status 500; the server failed; it is tried again later")]  # fmt: skip
+
+
+def test_page_charset_from_header_else_meta(tmp_path, server, fetcher):
+    items = _pages(server, 2)
+    text = article_page("Zürich", paragraphs(0)).replace(
+        b"charset='utf-8'", b"charset='windows-1252'"
+    )
+    server.routes["/a/0.html"] = Route(text.decode().encode("cp1252"), content_type="text/html")
+    server.routes["/a/1.html"] = Route(article_page("Zürich", paragraphs(1)).decode().encode("cp1252"),
+                                       content_type="text/html; charset=windows-1252")  # fmt: skip
+    path = tmp_path / "news.rss"
+    path.write_bytes(rss(items))
+    articles, failures = _split(read([path], fetcher=fetcher))
+    assert failures == [] and all("Zürich" in a.raw for a in articles)

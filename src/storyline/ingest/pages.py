@@ -14,6 +14,7 @@ from storyline.model import Article, Failure
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _UNTYPED = frozenset({"", "application/octet-stream", "text/plain", "binary/octet-stream"})
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
@@ -34,14 +35,22 @@ def not_html(content_type: str) -> str:
 
 
 def decode_page(body: bytes, charset: str | None, name: str) -> str:
-    """The text of a page: the declared charset when it decodes cleanly, else guessed."""
-    if charset:
+    """The text of a page: the charset the HTTP header, else the page's ``<meta>``, declares
+    when it decodes cleanly; else guessed (:func:`~storyline.ingest.decode.decode`)."""
+    found = _META_CHARSET.search(body[:8192])
+    meta = found.group(1).decode("ascii").lower() if found else None
+    for declared in dict.fromkeys(c for c in (charset, meta) if c):
         try:
-            return body.decode(charset)
+            return body.decode(_WINDOWS.get(declared, declared))
         except (LookupError, UnicodeDecodeError):
-            pass
+            continue
     text, _ = decode(body, name)
     return text
+
+
+#: What browsers read for these labels (WHATWG Encoding): latin-1 means windows-1252.
+_WINDOWS = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+            "us-ascii": "cp1252", "ascii": "cp1252"}  # fmt: skip
 
 
 def page_article(
