@@ -123,6 +123,9 @@ def poll_round(
     started, requests = time.monotonic(), watch.fetcher.requests
     urls, bad = read_sources(sources)
     results = [SourceResult(f.input, "invalid", failures=(f,)) for f in bad]
+    for result in results:
+        if on_source is not None:
+            on_source(result)
     for url in urls:
         if watch.stop.is_set():
             break

@@ -42,8 +42,8 @@ class FetchConfig:
     timeout: float = 20.0
     max_bytes: int = 20_000_000
     delay: float = 1.0
-    retries: int = 3
-    backoff: float = 2.0
+    retries: int = 2
+    backoff: float = 1.0
     max_redirects: int = 5
     allow_private: bool = False
 
@@ -237,8 +237,8 @@ def _response(url: str, reply: Any, body: bytes) -> Response:
 
 
 def _status_reason(status: int) -> str:
-    hint = "the server failed; it is tried again later" if status >= 500 else "check the URL"
-    return f"HTTP status {status}; {hint}"
+    hint = "a server error" if status >= 500 else "check the URL"
+    return f"HTTP status {status} ({hint})"
 
 
 def _too_large(size: int, limit: int, at_least: bool = False) -> str:
