@@ -189,8 +189,10 @@ def _ingest(watch: Watch, state: FeedState, got: Response) -> SourceResult:
     ids = {a.id for a in read if isinstance(a, Article)}
     stored = set(report.ingested) | set(report.duplicates)
     done = [(key, aid) for key, aid in marked if aid is None or (aid in ids and aid in stored)]
-    fresh = replace(state, etag=got.etag, last_modified=got.last_modified, checked=watch.now(),
-                    failures=0, next_poll=None, error=None)  # fmt: skip
+    complete = len(done) == len(new)  # else keep no validators: next poll reads it all again
+    fresh = replace(state, etag=got.etag if complete else None,
+                    last_modified=got.last_modified if complete else None,
+                    checked=watch.now(), failures=0, next_poll=None, error=None)  # fmt: skip
     watch.store.put_feed_state(fresh, done)
     every = (*problems, *failures, *report.failures)
     return SourceResult(state.url, "new", len(items), len(new), len(report.ingested),

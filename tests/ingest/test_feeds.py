@@ -238,3 +238,11 @@ def test_page_charset_from_header_else_meta(tmp_path, server, fetcher):
     path.write_bytes(rss(items))
     articles, failures = _split(read([path], fetcher=fetcher))
     assert failures == [] and all("Zürich" in a.raw for a in articles)
+
+
+def test_sitemap_with_entities_is_refused(tmp_path):
+    path = tmp_path / "bomb.xml"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY a "aaaa">]>'
+                    "<urlset><url><loc>&a;</loc></url></urlset>")  # fmt: skip
+    (failure,) = read([path], format="sitemap")
+    assert failure.reason == "refused: the sitemap declares a DTD or entities (none are allowed)"
