@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-FORMATS = click.Choice(["auto", "text", "html", "jsonl", "csv"])
+FORMATS = click.Choice(["auto", "text", "html", "jsonl", "csv", "feed", "sitemap", "warc"])
 DB_HELP = "SQLite database file (created if missing)."
 MAX_BYTES = click.option(
     "--max-bytes", type=int, default=None, help="Largest input file to read [default: 20 MB]."
@@ -102,6 +102,10 @@ def compare(
     help="Also write the result as Parquet tables (partitioned by date) to this folder; "
     "without --db the database is OUT/storyline.db.",
 )
+@click.option(
+    "--fetch", is_flag=True, help="Fetch URL inputs and the pages feeds and sitemaps link to."
+)
+@click.option("--allow-private", is_flag=True, help="Also fetch private and loopback addresses.")
 def ingest(
     paths: tuple[str, ...],
     db: str | None,
@@ -113,12 +117,16 @@ def ingest(
     address: str | None,
     workers: int | None,
     out: str | None,
+    fetch: bool,
+    allow_private: bool,
 ) -> None:
-    """Read, clean and store PATHS (files, folders, globs); update stories.
+    """Read, clean and store PATHS (files, folders, globs, feeds, sitemaps, WARC files and,
+    with --fetch, URLs); update stories.
 
     Folders and globs skip dot-files, SQLite databases and journals (*.db, *-wal, ...),
     backups and partial files (*~, *.bak, *.swp, *.tmp, *.part, ...); the --db file and its
     journals are never read (docs/ingest.md)."""
+    from contextlib import nullcontext
     from pathlib import Path
 
     from rich.progress import Progress
@@ -137,19 +145,18 @@ def ingest(
         runner = _engine(engine, address, workers)
     except StorylineError as exc:
         raise click.ClickException(str(exc)) from exc
-    with runner, _open(db) as store:
+    with (
+        runner,
+        _open(db) as store,
+        _fetcher(allow_private, max_bytes) if fetch else nullcontext() as fetcher,
+    ):
         with Progress(console=console, disable=quiet, transient=True) as bar:
             task = bar.add_task("ingesting", total=None)
             tick = lambda _: bar.advance(task)  # noqa: E731
             report = run_ingest(
-                store,
-                paths,
-                source=source,
-                format=fmt,
-                max_bytes=max_bytes,
-                progress=tick,
-                engine=None if engine == "local" else runner,
-            )
+                store, paths, source=source, format=fmt, max_bytes=max_bytes, progress=tick,
+                engine=None if engine == "local" else runner, fetcher=fetcher,
+            )  # fmt: skip
         if out:
             from storyline.tables import export as write_tables
 
@@ -196,6 +203,130 @@ def export(db: str, fmt: str, out: str) -> None:
     except StorylineError as exc:
         raise click.ClickException(str(exc)) from exc
     _console().print(f"wrote {_counts(written)} to {out}", markup=False)
+
+
+def _fetcher(allow_private: bool, max_bytes: int | None, **settings: Any):
+    from storyline.ingest.http import FetchConfig, Fetcher
+
+    if max_bytes:
+        settings["max_bytes"] = max_bytes
+    return Fetcher(FetchConfig(allow_private=allow_private, **settings))
+
+
+@main.command()
+@click.argument("sources", type=click.Path(exists=True, dir_okay=False))
+@click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+@click.option(
+    "--every",
+    type=click.FloatRange(min=1),
+    default=300,
+    show_default=True,
+    help="Seconds between rounds.",
+)
+@click.option("--once", is_flag=True, help="One round, then exit.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per source and per round.")
+@click.option("--source", help="Outlet name for every entry (default: inferred).")
+@click.option("--allow-private", is_flag=True, help="Also fetch private and loopback addresses.")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two requests to one host.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=20.0,
+    show_default=True,
+    help="Seconds per response.",
+)
+@MAX_BYTES
+def watch(
+    sources: str,
+    db: str,
+    every: float,
+    once: bool,
+    as_json: bool,
+    source: str | None,
+    allow_private: bool,
+    delay: float,
+    timeout: float,
+    max_bytes: int | None,
+) -> None:
+    """Poll the feeds and sitemaps listed in SOURCES (one URL a line, # comments) and ingest
+    their new entries; Ctrl-C or SIGTERM stops between batches, nothing lost."""
+    from storyline.watch import Watch, run
+
+    console = _console()
+    with (
+        _open(db) as store,
+        _fetcher(allow_private, max_bytes, delay=delay, timeout=timeout) as fetcher,
+    ):
+        job = Watch(store, fetcher, every=every, source=source)
+        previous = _stop_on_signals(job.stop, console, as_json)
+        printer = _WatchPrinter(console, as_json)
+        try:
+            rounds = run(job, sources, once=once, on_source=printer.source, on_round=printer.round)
+        finally:
+            _restore_signals(previous)
+    last = rounds[-1] if rounds else None
+    if (
+        last is not None
+        and last.results
+        and all(r.status in ("failed", "invalid") for r in last.results)
+    ):
+        sys.exit(1)
+
+
+def _stop_on_signals(stop: Any, console: Any, quiet: bool) -> dict[int, Any]:
+    """SIGINT and SIGTERM set ``stop`` (the run ends after the current batch); a second
+    SIGINT stops at once."""
+    import signal
+
+    def handler(signum: int, _frame: Any) -> None:
+        if not quiet:
+            console.print("stopping after the current batch (Ctrl-C again stops at once)")
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    return {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    import signal
+
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+
+
+class _WatchPrinter:
+    """A line per source and a summary per round, or JSON lines."""
+
+    def __init__(self, console: Any, as_json: bool) -> None:
+        self.console, self.as_json = console, as_json
+
+    def source(self, result: Any) -> None:
+        from rich.text import Text
+
+        from storyline.watch import source_dict
+
+        if self.as_json:
+            click.echo(json.dumps(source_dict(result), ensure_ascii=False), nl=True)
+            return
+        counts = (f": {result.entries} entries, {result.new} new, ingested "
+                  f"{result.ingested}" if result.status == "new" else "")  # fmt: skip
+        self.console.print(Text(f"{result.status:>12}  {result.url}{counts}"))
+        for f in result.failures:
+            self.console.print(Text(f"error: {f.input}: {f.reason}", style="red"))
+
+    def round(self, report: Any) -> None:
+        from storyline.watch import round_dict, summary_line
+
+        if self.as_json:
+            click.echo(json.dumps(round_dict(report), ensure_ascii=False))
+        else:
+            self.console.print(summary_line(report), style="bold")
 
 
 @main.command()

@@ -500,3 +500,18 @@ class Assignment:
     state: AssignerState
     stories: tuple[tuple[Story, Comparison | None], ...]
     removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What ``storyline watch`` remembers of one feed or sitemap URL between polls: the
+    validators of its last response (ETag, Last-Modified), when it was last checked, how many
+    polls in a row failed, the earliest time of the next poll (backoff) and the last error."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    checked: datetime | None = None
+    failures: int = 0
+    next_poll: datetime | None = None
+    error: str | None = None

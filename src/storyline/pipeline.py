@@ -28,6 +28,7 @@ from storyline.model import (
 from storyline.store.base import Store
 
 if TYPE_CHECKING:
+    from storyline.ingest.http import Fetcher
     from storyline.reuse import ReuseIndex, ReuseUpdate
     from storyline.scale import Engine
     from storyline.stories.features import Profile
@@ -77,12 +78,15 @@ def prepare(
     max_bytes: int | None = None,
     progress: Progress | None = None,
     skip: Collection[str] = (),
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Article | Failure]:
     """Read and clean inputs: cleaned Articles, and a Failure per input that failed; the
-    files in ``skip`` are never read (see ``storyline.ingest.read``)."""
+    files in ``skip`` are never read (see ``storyline.ingest.read``). URLs and the pages
+    feeds and sitemaps link to are fetched with ``fetcher`` when one is given."""
     from storyline.ingest import MAX_BYTES, read
 
-    items = read(paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES, skip=skip)
+    items = read(paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES,
+                 skip=skip, fetcher=fetcher)  # fmt: skip
     yield from clean_items(items, progress=progress)
 
 
@@ -144,12 +148,17 @@ def build_stories(articles: Sequence[Article]) -> list[StoryReport]:
 
 
 def compare_paths(
-    paths: Paths, *, source: str | None = None, format: str = "auto", max_bytes: int | None = None
+    paths: Paths,
+    *,
+    source: str | None = None,
+    format: str = "auto",
+    max_bytes: int | None = None,
+    fetcher: Fetcher | None = None,
 ) -> tuple[list[StoryReport], list[Failure]]:
     """One shot, in memory: ingest, clean, group and compare the given inputs."""
     articles: dict[str, Article] = {}
     failures: list[Failure] = []
-    for item in prepare(paths, source=source, format=format, max_bytes=max_bytes):
+    for item in prepare(paths, source=source, format=format, max_bytes=max_bytes, fetcher=fetcher):
         if isinstance(item, Failure):
             failures.append(item)
         else:
@@ -166,9 +175,11 @@ def ingest(
     max_bytes: int | None = None,
     progress: Progress | None = None,
     engine: Engine | None = None,
+    fetcher: Fetcher | None = None,
 ) -> IngestReport:
     """Read, clean and store inputs, then regroup and compare the stored articles. The
-    store's own database files are never read as inputs.
+    store's own database files are never read as inputs. URLs and the pages feeds and
+    sitemaps link to are fetched with ``fetcher`` when one is given.
 
     With an ``engine`` (:func:`storyline.scale.open_engine`) the per-article work (cleaning,
     story profiles) and the per-story work (comparison, analysis) run on it; reading, story
@@ -178,12 +189,12 @@ def ingest(
     own = database_files(getattr(store, "path", None))
     if engine is None:
         items = prepare(paths, source=source, format=format, max_bytes=max_bytes, progress=progress,
-                        skip=own)  # fmt: skip
+                        skip=own, fetcher=fetcher)  # fmt: skip
         return store_items(store, items)
     from storyline.ingest import MAX_BYTES, read
 
     read_items = read(paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES,
-                      skip=own)  # fmt: skip
+                      skip=own, fetcher=fetcher)  # fmt: skip
     prepared, profiles = prepare_on(engine, read_items, progress=progress)
     return store_items(store, prepared, engine=engine, profiles=profiles)
 

@@ -47,7 +47,7 @@ def mark_head(
     if title is not None:
         found = [i for i in kept if _key(lines[i]) == _key(title)]
         head = found[0] if found else None
-        kicker = None
+        kicker = _kicker_above(lines, kept, head)
     else:
         head, kicker = _find_title(lines, kept)
     if head is None:
@@ -57,6 +57,15 @@ def mark_head(
         if index is not None:
             reasons[index] = reason
     return kicker, head, teaser
+
+
+def _kicker_above(lines: list[str], kept: list[int], head: int | None) -> int | None:
+    """The first kept line when the known title is the second: a kicker by the same rule as
+    :func:`_find_title` (a short headline-like line of at most 8 words)."""
+    if head is None or len(kept) < 2 or head != kept[1]:
+        return None
+    first = kept[0]
+    return first if looks_like_headline(lines[first]) and _words(lines[first]) <= 8 else None
 
 
 def _find_title(lines: list[str], kept: list[int]) -> tuple[int | None, int | None]:

@@ -10,13 +10,18 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from storyline.errors import InputError
 from storyline.ingest import files
 from storyline.ingest.article import article_id
 from storyline.ingest.decode import decode
-from storyline.ingest.formats import FORMATS, check_format, detect, parse
+from storyline.ingest.formats import FORMATS, check_format, detect, parse, xml_encoding
+from storyline.ingest.http import is_url
 from storyline.model import Article, Failure
+
+if TYPE_CHECKING:
+    from storyline.ingest.http import Fetcher
 
 __all__ = ["FORMATS", "MAX_BYTES", "article_id", "detect", "read", "read_bytes", "read_text"]
 
@@ -31,16 +36,19 @@ def read(
     format: str = "auto",
     max_bytes: int = MAX_BYTES,
     skip: Collection[str] = (),
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Article | Failure]:
-    """Articles from files, directories (recursive) and glob patterns.
+    """Articles from files, directories (recursive), glob patterns and URLs.
 
-    Yields one Article per report and one Failure per bad input, line or row, in a
-    deterministic order; a failure never stops the rest of the batch. An unknown ``format``
-    raises ValueError at once. Folders and globs leave out dot-files, databases, backups and
-    partial files (``files.SKIPPED_NAMES``); the files in ``skip`` are never read (pass
-    ``files.database_files(db)`` when writing to the database ``db``).
+    Yields one Article per report and one Failure per bad input, line, row, entry or record,
+    in a deterministic order; a failure never stops the rest of the batch. An unknown
+    ``format`` raises ValueError at once. Folders and globs leave out dot-files, databases,
+    backups and partial files (``files.SKIPPED_NAMES``); the files in ``skip`` are never read
+    (pass ``files.database_files(db)`` when writing to the database ``db``). URLs, and the
+    pages that feeds and sitemaps link to, are fetched only with a ``fetcher``
+    (:class:`~storyline.ingest.http.Fetcher`).
     """
-    return _read(paths, source, check_format(format), max_bytes, skip)
+    return _read(paths, source, check_format(format), max_bytes, skip, fetcher)
 
 
 def _read(
@@ -49,17 +57,41 @@ def _read(
     fmt: str,
     max_bytes: int,
     skip: Collection[str] = (),
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Article | Failure]:
     ingested = datetime.now(UTC)
-    for item in files.expand(paths, skip=skip):
-        if isinstance(item, Failure):
-            yield item
+    for path in paths:
+        if is_url(os.fspath(path)):
+            from storyline.ingest.remote import read_url
+
+            yield from read_url(
+                os.fspath(path), fetcher=fetcher, source=source, format=fmt, ingested=ingested
+            )
             continue
+        for item in files.expand([path], skip=skip):
+            yield from _read_file(item, source, fmt, max_bytes, fetcher, ingested)
+
+
+def _read_file(
+    item: str | Failure,
+    source: str | None,
+    fmt: str,
+    max_bytes: int,
+    fetcher: Fetcher | None,
+    ingested: datetime,
+) -> Iterator[Article | Failure]:
+    from storyline.ingest import warc
+
+    if isinstance(item, Failure):
+        yield item
+    elif fmt == "warc" or (fmt == "auto" and warc.is_warc(item)):
+        yield from warc.read_warc(item, source=source, ingested=ingested, max_bytes=max_bytes)
+    else:
         data = files.load(item, max_bytes)
         if isinstance(data, Failure):
             yield data
         else:
-            yield from _parse_bytes(data, item, source, fmt, ingested)
+            yield from _parse_bytes(data, item, source, fmt, ingested, fetcher)
 
 
 def read_text(
@@ -85,23 +117,44 @@ read_bytes = read_text
 
 
 def _parse_bytes(
-    data: bytes, name: str, source: str | None, fmt: str, ingested: datetime
+    data: bytes,
+    name: str,
+    source: str | None,
+    fmt: str,
+    ingested: datetime,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Article | Failure]:
     if not data.strip():
         yield Failure(name, files.EMPTY)
         return
     try:
-        text, _encoding = decode(data, name)
+        text = _declared(data) or decode(data, name)[0]
     except InputError as exc:
         yield Failure(exc.input, exc.reason)
         return
-    yield from _parse_str(text, name, source, fmt, ingested)
+    yield from _parse_str(text, name, source, fmt, ingested, fetcher)
+
+
+def _declared(data: bytes) -> str | None:
+    """The text of an XML document in the encoding its declaration names, if that decodes."""
+    encoding = xml_encoding(data)
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
 
 
 def _parse_str(
-    text: str, name: str, source: str | None, fmt: str, ingested: datetime
+    text: str,
+    name: str,
+    source: str | None,
+    fmt: str,
+    ingested: datetime,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Article | Failure]:
     if not text.strip():
         yield Failure(name, files.EMPTY)
         return
-    yield from parse(text, name=name, format=fmt, source=source, ingested=ingested)
+    yield from parse(text, name=name, format=fmt, source=source, ingested=ingested, fetcher=fetcher)

@@ -6,18 +6,23 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from storyline.ingest import html as html_reader
 from storyline.ingest import records
 from storyline.ingest.article import make_article
 from storyline.model import Article, Failure
 
-FORMATS = ("auto", "text", "html", "jsonl", "csv")
+if TYPE_CHECKING:
+    from storyline.ingest.http import Fetcher
+
+FORMATS = ("auto", "text", "html", "jsonl", "csv", "feed", "sitemap", "warc")
 _EXTENSIONS = {
     **dict.fromkeys((".txt", ".text", ".md"), "text"),
     **dict.fromkeys((".html", ".htm", ".xhtml"), "html"),
     **dict.fromkeys((".jsonl", ".ndjson"), "jsonl"),
     **dict.fromkeys((".csv", ".tsv"), "csv"),
+    **dict.fromkeys((".rss", ".atom", ".rdf"), "feed"),
 }
 _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|article|div|p|main|title)\b", re.I)
 
@@ -35,6 +40,9 @@ def detect(name: str, text: str) -> str:
     if by_extension:
         return by_extension
     head = text.lstrip("\ufeff \t\r\n")[:4096]
+    kind = xml_kind(head)
+    if kind:
+        return kind
     if head.startswith("<") and _HTML_TAG.search(head):
         return "html"
     if records.first_line_is_object(head):
@@ -43,11 +51,21 @@ def detect(name: str, text: str) -> str:
 
 
 def parse(
-    text: str, *, name: str, format: str, source: str | None, ingested: datetime
+    text: str,
+    *,
+    name: str,
+    format: str,
+    source: str | None,
+    ingested: datetime,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Article | Failure]:
-    """Articles (and Failures) from the decoded ``text`` of the input ``name``."""
+    """Articles (and Failures) from the decoded ``text`` of the input ``name``; a feed's or
+    sitemap's linked pages are fetched with ``fetcher`` when one is given."""
     fmt = detect(name, text) if format == "auto" else format
-    if fmt == "text":
+    if fmt in ("feed", "sitemap", "warc"):
+        yield from _linked(text, name=name, format=fmt, source=source, ingested=ingested,
+                           fetcher=fetcher)  # fmt: skip
+    elif fmt == "text":
         yield make_article(text, text, name=name, format="text", source=source, ingested=ingested)
     elif fmt == "html":
         yield html_reader.html_article(text, name=name, source=source, ingested=ingested)
@@ -55,3 +73,41 @@ def parse(
         yield from records.read_records(
             text, name=name, format=fmt, source=source, ingested=ingested
         )
+
+
+#: Root elements of feeds and sitemaps (local names, lower case).
+_XML_ROOTS = {"rss": "feed", "feed": "feed", "rdf": "feed", "urlset": "sitemap",
+              "sitemapindex": "sitemap"}  # fmt: skip
+_XML_ROOT = re.compile(
+    r"(?:<\?xml[^>]*\?>|<!--.*?-->|<!doctype[^>]*>|<\?[^>]*\?>|\s)*<(?:[\w.-]+:)?([\w.-]+)[\s>/]",
+    re.I | re.S,
+)
+_XML_ENCODING = re.compile(rb"^<\?xml[^>]*encoding=[\"']([\w.:-]+)[\"']")
+
+
+def xml_kind(head: str) -> str | None:
+    """``feed`` or ``sitemap`` when ``head`` opens with such a root element, else None."""
+    found = _XML_ROOT.match(head)
+    return _XML_ROOTS.get(found.group(1).lower()) if found else None
+
+
+def xml_encoding(data: bytes) -> str | None:
+    """The encoding an XML declaration names (``<?xml ... encoding="..."?>``), if any."""
+    found = _XML_ENCODING.match(data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200])
+    return found.group(1).decode("ascii").lower() if found else None
+
+
+def _linked(
+    text: str, *, name: str, format: str, source: str | None, ingested: datetime,
+    fetcher: Fetcher | None,
+) -> Iterator[Article | Failure]:  # fmt: skip
+    if format == "feed":
+        from storyline.ingest.feeds import read_feed
+
+        yield from read_feed(text, name=name, source=source, ingested=ingested, fetcher=fetcher)
+    elif format == "sitemap":
+        from storyline.ingest.sitemaps import read_sitemap
+
+        yield from read_sitemap(text, name=name, source=source, ingested=ingested, fetcher=fetcher)
+    else:
+        yield Failure(name, "not a WARC file (WARC files start with 'WARC/1.')")

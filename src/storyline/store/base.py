@@ -16,6 +16,7 @@ from storyline.model import (
     Comparison,
     Correction,
     DupGroup,
+    FeedState,
     Membership,
     OutletDependency,
     SharedPassage,
@@ -210,4 +211,19 @@ class Store(Protocol):
         """Atomically add the new profile rows (as :meth:`add_story_profiles`), replace the
         assigner state, insert or replace the changed stories with their comparisons and
         delete the removed ones; unknown article ids raise StoreError and store nothing."""
+        ...
+
+    # feed watching (storyline watch, see docs/ingest.md)
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """What :meth:`put_feed_state` kept for the feed or sitemap ``url``, or None."""
+        ...
+
+    def put_feed_state(self, state: FeedState, seen: Iterable[tuple[str, str | None]] = ()) -> None:
+        """Atomically keep ``state`` and mark the entry keys of ``seen`` (``(key, article id
+        or None)``; a key is an entry's link, else its id) as read from ``state.url``."""
+        ...
+
+    def seen_entries(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` marked by :meth:`put_feed_state`, from any feed."""
         ...

@@ -18,6 +18,7 @@ from storyline.model import (
     Comparison,
     Correction,
     DupGroup,
+    FeedState,
     Membership,
     OutletDependency,
     SharedPassage,
@@ -60,6 +61,8 @@ class MemoryStore:
         self._profiles: dict[str, tuple[str, int, bytes]] = {}
         self._assigner: AssignerState | None = None
         self._analyses: dict[str, tuple[Analysis, tuple[Membership, ...]]] = {}
+        self._feeds: dict[str, FeedState] = {}
+        self._seen: dict[str, tuple[str, str | None]] = {}
 
     def __enter__(self) -> MemoryStore:
         return self
@@ -378,6 +381,26 @@ class MemoryStore:
             for story, comparison in pairs:
                 self._put(story, comparison)
             self._assigner = assignment.state
+
+    # feed watching
+
+    def feed_state(self, url: str) -> FeedState | None:
+        with self._lock:
+            self._check_open()
+            return self._feeds.get(url)
+
+    def put_feed_state(self, state: FeedState, seen: Iterable[tuple[str, str | None]] = ()) -> None:
+        with self._lock:
+            self._check_open()
+            rows = list(seen)
+            self._feeds[state.url] = state
+            for key, article_id in rows:
+                self._seen.setdefault(key, (state.url, article_id))
+
+    def seen_entries(self, keys: Iterable[str]) -> set[str]:
+        with self._lock:
+            self._check_open()
+            return {key for key in keys if key in self._seen}
 
 
 @dataclass(slots=True)

@@ -189,3 +189,16 @@ def _reuse_segments(conn: sqlite3.Connection) -> None:
             seq INTEGER PRIMARY KEY AUTOINCREMENT, articles INTEGER NOT NULL,
             data BLOB NOT NULL)""",
     )
+
+
+@migration("0009_feed_state")
+def _feed_state(conn: sqlite3.Connection) -> None:
+    """``storyline watch``: per feed URL its validators and backoff; the entries read."""
+    _run(
+        conn,
+        """CREATE TABLE feed_state (
+            url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, checked TEXT,
+            failures INTEGER NOT NULL DEFAULT 0, next_poll TEXT, error TEXT)""",
+        """CREATE TABLE feed_entries (
+            key TEXT PRIMARY KEY, feed TEXT NOT NULL, article_id TEXT, seen TEXT NOT NULL)""",
+    )

@@ -27,6 +27,7 @@ from storyline.model import (
     Comparison,
     Correction,
     DupGroup,
+    FeedState,
     Membership,
     OutletDependency,
     SharedPassage,
@@ -541,6 +542,27 @@ class SQLiteStore:
                 "VALUES (1, ?, ?, ?)",
                 (state.profiles, state.corrections, sqlite3.Binary(state.data)),
             )
+
+    # feed watching (SQL in store/feeds.py)
+
+    def feed_state(self, url: str) -> FeedState | None:
+        from storyline.store import feeds
+
+        with self._lock:
+            return feeds.read_state(self._open_conn(), url)
+
+    def put_feed_state(self, state: FeedState, seen: Iterable[tuple[str, str | None]] = ()) -> None:
+        from storyline.store import feeds
+
+        rows = list(seen)
+        with self._write() as conn:
+            feeds.write_state(conn, state, rows)
+
+    def seen_entries(self, keys: Iterable[str]) -> set[str]:
+        from storyline.store import feeds
+
+        with self._lock:
+            return feeds.seen_keys(self._open_conn(), keys)
 
 
 _INSERT_PASSAGE = (
