@@ -9,8 +9,9 @@ with autoescaping on, served with a Content-Security-Policy that allows scripts 
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import threading
+import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -200,7 +201,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.store, app.state.page, app.state.env = store, page, env
     app.state.derived = views.Derived()
-    app.state.write_lock = threading.Lock()
+    app.state.write_locks = weakref.WeakKeyDictionary()
     _api_routes(app, store)
     _page_routes(app, store, page)
     _document_errors(app)
@@ -304,9 +305,10 @@ async def read_upload(request: Request) -> tuple[list[tuple[str, bytes]], str | 
 async def ingest(store: Store, request: Request) -> tuple[dict[str, Any], int]:
     """Run one upload; 400 when nothing in it could be read (the result lists why)."""
     files, source, fmt = await read_upload(request)
-    lock = request.app.state.write_lock  # one ingest at a time: the others wait off the GIL
-    result = await run_in_threadpool(_locked, lock, views.ingest_view, store, files,
-                                     source=source, format=fmt)  # fmt: skip
+    async with _write_lock(request.app):  # one ingest at a time; the others wait in the loop,
+        result = await run_in_threadpool(  # not in a worker thread that a read could use
+            views.ingest_view, store, files, source=source, format=fmt
+        )
     if not result["ingested"] and not result["duplicates"]:
         reasons = "; ".join(f"{f['input']}: {f['reason']}" for f in result["failures"][:5])
         result["error"] = {"status": 400, "message": f"nothing could be read: {reasons}"}
@@ -314,9 +316,10 @@ async def ingest(store: Store, request: Request) -> tuple[dict[str, Any], int]:
     return result, 201 if result["ingested"] else 200
 
 
-def _locked(lock: threading.Lock, call: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-    with lock:
-        return call(*args, **kw)
+def _write_lock(app: FastAPI) -> asyncio.Lock:
+    """The app's write lock in the running event loop (an asyncio lock belongs to one loop)."""
+    locks: weakref.WeakKeyDictionary[Any, asyncio.Lock] = app.state.write_locks
+    return locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
 
 def _api_routes(app: FastAPI, store: Store) -> None:
