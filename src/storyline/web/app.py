@@ -9,9 +9,7 @@ with autoescaping on, served with a Content-Security-Policy that allows scripts 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +19,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,6 +28,7 @@ from storyline.store.base import Store
 from storyline.web import views
 from storyline.web.access import Access, AccessGuard, Denied, check_write
 from storyline.web.views import BadRequest, StoryQuery
+from storyline.web.writes import WriteBatcher
 
 HERE = Path(__file__).parent
 LOG = logging.getLogger("storyline.web")
@@ -201,7 +199,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.store, app.state.page, app.state.env = store, page, env
     app.state.derived = views.Derived()
-    app.state.write_locks = weakref.WeakKeyDictionary()
+    app.state.writes = WriteBatcher(store)
     _api_routes(app, store)
     _page_routes(app, store, page)
     _document_errors(app)
@@ -305,21 +303,13 @@ async def read_upload(request: Request) -> tuple[list[tuple[str, bytes]], str | 
 async def ingest(store: Store, request: Request) -> tuple[dict[str, Any], int]:
     """Run one upload; 400 when nothing in it could be read (the result lists why)."""
     files, source, fmt = await read_upload(request)
-    async with _write_lock(request.app):  # one ingest at a time; the others wait in the loop,
-        result = await run_in_threadpool(  # not in a worker thread that a read could use
-            views.ingest_view, store, files, source=source, format=fmt
-        )
+    writes: WriteBatcher = request.app.state.writes  # concurrent uploads are stored together
+    result = await writes.submit(files, source=source, format=fmt)
     if not result["ingested"] and not result["duplicates"]:
         reasons = "; ".join(f"{f['input']}: {f['reason']}" for f in result["failures"][:5])
         result["error"] = {"status": 400, "message": f"nothing could be read: {reasons}"}
         return result, 400
     return result, 201 if result["ingested"] else 200
-
-
-def _write_lock(app: FastAPI) -> asyncio.Lock:
-    """The app's write lock in the running event loop (an asyncio lock belongs to one loop)."""
-    locks: weakref.WeakKeyDictionary[Any, asyncio.Lock] = app.state.write_locks
-    return locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
 
 def _api_routes(app: FastAPI, store: Store) -> None:
