@@ -407,6 +407,8 @@ def body_items(body: bytes) -> bytes:
         value = json.loads(body)
     except ValueError as exc:
         raise BadRequest(f"{BODY_NAME} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise BadRequest(f"{BODY_NAME} is nested too deeply to read") from None
     items = value.get("articles", [value]) if isinstance(value, dict) else value
     if not isinstance(items, list) or not items:
         raise BadRequest(f"{BODY_NAME}: send an article object, a list of them or "
