@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storyline.errors import NotFound
 from storyline.store.base import Store
 from storyline.web import views
-from storyline.web.access import Access, AccessGuard, Denied, check_write
+from storyline.web.access import Access, AccessGuard, Denied, Watched, check_write
 from storyline.web.views import BadRequest, StoryQuery
 from storyline.web.writes import WriteBatcher
 
@@ -120,22 +120,16 @@ class Guard:
         await self._guarded(scope, self._counting(receive), send_secured)
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = False
-
-        async def watch(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watch = Watched(send)
         try:
             await self.app(scope, receive, watch)
         except BodyTooLarge as exc:  # raised while a body streamed in, outside any handler
-            if started:
+            if watch.started:
                 raise
             await self.reject(scope["path"], 413, str(exc))(scope, receive, send)
         except Exception:
             LOG.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            if started:
+            if watch.started:
                 raise
             await self.reject(scope["path"], 500, INTERNAL_ERROR)(scope, receive, send)
 
