@@ -143,7 +143,8 @@ async def client(base: str, ids: Any, args: argparse.Namespace, seed: int, end: 
                  out: list[tuple[str, float, int, str]]) -> None:  # fmt: skip
     rng = random.Random(seed)
     headers = {"authorization": f"Bearer {TOKEN}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
+    # longer than the server's 60 s time limit: every request gets the server's own answer
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=90) as http:
         n = 0
         while time.monotonic() < end:
             kind, method, url, kw = make_request(rng, ids, args.writes, seed * 1_000_000 + n)

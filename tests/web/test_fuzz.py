@@ -126,3 +126,18 @@ def test_no_route_answers_5xx(app: Any, data: st.DataObject) -> None:
         kw["headers"]["content-type"] = data.draw(CONTENT_TYPES)
     r = send(app, method, path, **kw)
     assert r.status_code < 500, (method, path, params, r.status_code, r.text[:300])
+
+
+@pytest.mark.parametrize("as_file", [False, True])
+def test_deeply_nested_json_is_400_not_500(app: Any, as_file: bool) -> None:
+    deep = b"[" * 9_000 + b"]" * 9_000  # deeper than Python parses, within the 20 kB limit
+    headers = {"authorization": f"Bearer {TOKEN}"}
+    if as_file:
+        r = send(
+            app, "POST", "/api/articles", files={"files": ("deep.jsonl", deep)}, headers=headers
+        )
+        assert r.status_code == 400 and "deep.jsonl:1: malformed JSON" in r.text
+    else:
+        headers["content-type"] = "application/json"
+        r = send(app, "POST", "/api/articles", content=deep, headers=headers)
+        assert r.status_code == 400 and "nested too deeply" in r.text

@@ -31,7 +31,7 @@ def first_line_is_object(text: str) -> bool:
     line = next((ln for ln in text.split("\n") if ln.strip()), "")
     try:
         return isinstance(json.loads(line), dict)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
         return False
 
 
@@ -60,6 +60,9 @@ def _jsonl(text: str, name: str) -> Iterator[tuple[str, str, dict[str, Any]] | F
             value = json.loads(raw)
         except ValueError as exc:
             yield Failure(label, f"malformed JSON: {exc}")
+            continue
+        except RecursionError:
+            yield Failure(label, "malformed JSON: nested too deeply")
             continue
         if isinstance(value, dict):
             yield label, raw, value

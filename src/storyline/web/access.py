@@ -144,6 +144,18 @@ class RateLimiter:
             return tokens >= 1
 
 
+class Watched:
+    """An ASGI ``send`` that remembers whether the response has started (after which an
+    error can no longer be answered with an error page)."""
+
+    def __init__(self, send: Send) -> None:
+        self.send, self.started = send, False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self.send(message)
+
+
 class AccessGuard:
     """ASGI middleware: the Host check, the rate limit and the time limit of ``access``."""
 
@@ -177,17 +189,11 @@ class AccessGuard:
         if not self.access.timeout:
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watch(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watch = Watched(send)
         try:
             await asyncio.wait_for(self.app(scope, receive, watch), self.access.timeout)
         except TimeoutError:
-            if started:
+            if watch.started:
                 raise
             message = (f"the request took longer than {self.access.timeout:g} s and was "
                        "abandoned; ask for less (a smaller page or upload)")  # fmt: skip

@@ -10,7 +10,6 @@ with autoescaping on, served with a Content-Security-Policy that allows scripts 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +19,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,8 +26,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storyline.errors import NotFound
 from storyline.store.base import Store
 from storyline.web import views
-from storyline.web.access import Access, AccessGuard, Denied, check_write
+from storyline.web.access import Access, AccessGuard, Denied, Watched, check_write
 from storyline.web.views import BadRequest, StoryQuery
+from storyline.web.writes import WriteBatcher
 
 HERE = Path(__file__).parent
 LOG = logging.getLogger("storyline.web")
@@ -121,22 +120,16 @@ class Guard:
         await self._guarded(scope, self._counting(receive), send_secured)
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = False
-
-        async def watch(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watch = Watched(send)
         try:
             await self.app(scope, receive, watch)
         except BodyTooLarge as exc:  # raised while a body streamed in, outside any handler
-            if started:
+            if watch.started:
                 raise
             await self.reject(scope["path"], 413, str(exc))(scope, receive, send)
         except Exception:
             LOG.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            if started:
+            if watch.started:
                 raise
             await self.reject(scope["path"], 500, INTERNAL_ERROR)(scope, receive, send)
 
@@ -200,7 +193,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.store, app.state.page, app.state.env = store, page, env
     app.state.derived = views.Derived()
-    app.state.write_lock = threading.Lock()
+    app.state.writes = WriteBatcher(store)
     _api_routes(app, store)
     _page_routes(app, store, page)
     _document_errors(app)
@@ -304,19 +297,13 @@ async def read_upload(request: Request) -> tuple[list[tuple[str, bytes]], str | 
 async def ingest(store: Store, request: Request) -> tuple[dict[str, Any], int]:
     """Run one upload; 400 when nothing in it could be read (the result lists why)."""
     files, source, fmt = await read_upload(request)
-    lock = request.app.state.write_lock  # one ingest at a time: the others wait off the GIL
-    result = await run_in_threadpool(_locked, lock, views.ingest_view, store, files,
-                                     source=source, format=fmt)  # fmt: skip
+    writes: WriteBatcher = request.app.state.writes  # concurrent uploads are stored together
+    result = await writes.submit(files, source=source, format=fmt)
     if not result["ingested"] and not result["duplicates"]:
         reasons = "; ".join(f"{f['input']}: {f['reason']}" for f in result["failures"][:5])
         result["error"] = {"status": 400, "message": f"nothing could be read: {reasons}"}
         return result, 400
     return result, 201 if result["ingested"] else 200
-
-
-def _locked(lock: threading.Lock, call: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-    with lock:
-        return call(*args, **kw)
 
 
 def _api_routes(app: FastAPI, store: Store) -> None:

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from storyline import export
 from storyline.errors import StorylineError
-from storyline.model import UNIQUE, Alignment, Article, SharedPassage, Story
+from storyline.model import UNIQUE, Alignment, Article, Failure, SharedPassage, Story
 from storyline.store.base import Store
 
 if TYPE_CHECKING:
-    from storyline.pipeline import StoryReport
+    from storyline.pipeline import IngestReport, StoryReport
 
 #: Largest page size a client may ask for.
 MAX_LIMIT = 200
@@ -346,19 +346,46 @@ def ingest_view(
     format: str = "auto",
 ) -> dict[str, Any]:
     """Ingest uploaded (name, content) pairs; the result with failures per file."""
-    from storyline.pipeline import ingest_uploads
+    from storyline.pipeline import store_items
+
+    items = read_uploads(files, source=source, format=format)
+    return ingest_result(store, files, items, store_items(store, items))
+
+
+def read_uploads(
+    files: Sequence[tuple[str, bytes]], *, source: str | None = None, format: str = "auto"
+) -> list[Article | Failure]:
+    """The uploads read and cleaned (what ``pipeline.ingest_uploads`` stores); BadRequest
+    for no files or an unknown format."""
+    from storyline.ingest import read_text
+    from storyline.pipeline import clean_items
 
     if not files:
         raise BadRequest("no files in the upload; attach one or more files as 'files'")
     try:
-        report = ingest_uploads(store, files, source=source, format=format)
+        items = [x for name, data in files
+                 for x in read_text(data, name=name, source=source, format=format)]  # fmt: skip
     except ValueError as exc:  # an unknown format
         raise BadRequest(str(exc)) from exc
-    failures = [export.failure_dict(f) for f in report.failures]
-    paths = {a.id: a.path for a in store.articles(report.ingested + report.duplicates)}
+    return list(clean_items(items))
+
+
+def ingest_result(
+    store: Store,
+    files: Sequence[tuple[str, bytes]],
+    items: Sequence[Article | Failure],
+    report: IngestReport,
+) -> dict[str, Any]:
+    """The answer to one upload whose ``items`` were stored by ``report`` (which may have
+    stored other uploads' items too): only this upload's ids and failures."""
+    mine = {i.id for i in items if isinstance(i, Article)}
+    ingested = [i for i in report.ingested if i in mine]
+    duplicates = [i for i in report.duplicates if i in mine]
+    failures = [export.failure_dict(f) for f in items if isinstance(f, Failure)]
+    paths = {a.id: a.path for a in store.articles(ingested + duplicates)}
     return {
-        "ingested": list(report.ingested),
-        "duplicates": list(report.duplicates),
+        "ingested": ingested,
+        "duplicates": duplicates,
         "failures": failures,
         "stories": report.stories,
         "files": [_file_result(name, data, paths, failures) for name, data in files],
@@ -380,6 +407,8 @@ def body_items(body: bytes) -> bytes:
         value = json.loads(body)
     except ValueError as exc:
         raise BadRequest(f"{BODY_NAME} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise BadRequest(f"{BODY_NAME} is nested too deeply to read") from None
     items = value.get("articles", [value]) if isinstance(value, dict) else value
     if not isinstance(items, list) or not items:
         raise BadRequest(f"{BODY_NAME}: send an article object, a list of them or "
