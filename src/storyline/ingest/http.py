@@ -218,18 +218,24 @@ class Fetcher:
         return b"".join(chunks)
 
 
-def _response(url: str, reply: Any, body: bytes) -> Response:
-    media, _, params = reply.headers.get("content-type", "").partition(";")
+def content_type(header: str) -> tuple[str, str | None]:
+    """``("text/html", "utf-8")`` from ``text/html; charset="UTF-8"``."""
+    media, _, params = header.partition(";")
     charset = None
     for param in params.split(";"):
         key, _, value = param.strip().partition("=")
-        if key.lower() == "charset" and value.strip('"'):
-            charset = value.strip('"').lower()
+        if key.strip().lower() == "charset" and value.strip("\"' "):
+            charset = value.strip("\"' ").lower()
+    return media.strip().lower(), charset
+
+
+def _response(url: str, reply: Any, body: bytes) -> Response:
+    media, charset = content_type(reply.headers.get("content-type", ""))
     return Response(
         url=url,
         status=reply.status_code,
         body=body,
-        content_type=media.strip().lower(),
+        content_type=media,
         charset=charset,
         etag=reply.headers.get("etag"),
         last_modified=reply.headers.get("last-modified"),

@@ -305,16 +305,13 @@ def _reason(record: Any, kind: str) -> str | None:
     return None if status == "200" else f"status {status}"
 
 
-def _page(record: Any, number: int, body: bytes, content_type: str) -> Page:
-    media, _, params = content_type.partition(";")
-    charset = None
-    for param in params.split(";"):
-        key, _, value = param.strip().partition("=")
-        if key.lower() == "charset" and value.strip("\"' "):
-            charset = value.strip("\"' ").lower()
+def _page(record: Any, number: int, body: bytes, header: str) -> Page:
+    from storyline.ingest.http import content_type
+
+    media, charset = content_type(header)
     try:
         date = parse_date(record.rec_headers.get_header("WARC-Date"))
     except ValueError:
         date = None
     url = record.rec_headers.get_header("WARC-Target-URI") or f"record {number}"
-    return Page(number, url, body, media.strip().lower(), charset, date)
+    return Page(number, url, body, media, charset, date)
