@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
@@ -210,4 +211,15 @@ class Store(Protocol):
         """Atomically add the new profile rows (as :meth:`add_story_profiles`), replace the
         assigner state, insert or replace the changed stories with their comparisons and
         delete the removed ones; unknown article ids raise StoreError and store nothing."""
+        ...
+
+    # crash safety (see docs/store.md)
+
+    def batch(self) -> AbstractContextManager[None]:
+        """A block whose writes (from this thread) land together or not at all: a batch
+        interrupted by an exception or a kill leaves the durable store as it was before."""
+        ...
+
+    def stories_without_analysis(self) -> list[str]:
+        """Ids of stored stories without a stored analysis (work an interrupted run left)."""
         ...
