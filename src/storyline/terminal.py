@@ -25,7 +25,8 @@ STYLE = {
 
 def print_failures(console: Console, failures: Iterable[Failure]) -> None:
     for f in failures:
-        console.print(Text(f"error: {f.input}: {f.reason}", style="red"))
+        # soft_wrap: one line per failure whatever the width, so it can be grepped
+        console.print(Text(f"error: {f.input}: {f.reason}", style="red"), soft_wrap=True)
 
 
 def print_story(console: Console, report: StoryReport) -> None:

@@ -23,6 +23,9 @@ from storyline.model import Article, Failure
 
 BODY_FIELDS = ("text", "html")
 _DELIMITERS = ",;\t|"
+#: Characters of the header line the delimiter is guessed from (the sniffer's regular
+#: expressions take time quadratic in the line's length).
+_SNIFF_CHARS = 2048
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -31,7 +34,7 @@ def first_line_is_object(text: str) -> bool:
     line = next((ln for ln in text.split("\n") if ln.strip()), "")
     try:
         return isinstance(json.loads(line), dict)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
         return False
 
 
@@ -61,6 +64,9 @@ def _jsonl(text: str, name: str) -> Iterator[tuple[str, str, dict[str, Any]] | F
         except ValueError as exc:
             yield Failure(label, f"malformed JSON: {exc}")
             continue
+        except RecursionError:
+            yield Failure(label, "malformed JSON: nested too deeply to read")
+            continue
         if isinstance(value, dict):
             yield label, raw, value
         else:
@@ -70,7 +76,11 @@ def _jsonl(text: str, name: str) -> Iterator[tuple[str, str, dict[str, Any]] | F
 def _csv(text: str, name: str) -> Iterator[tuple[str, str, dict[str, Any]] | Failure]:
     lines = list(io.StringIO(text, newline=""))
     reader = csv.reader(iter(lines), dialect=_dialect(name, lines[0] if lines else ""))
-    header = [column.strip().lower() for column in next(reader, [])]
+    try:
+        header = [column.strip().lower() for column in next(reader, [])]
+    except csv.Error as exc:
+        yield Failure(name, f"malformed CSV header: {exc}; quote fields that contain quotes")
+        return
     if not any(field in header for field in BODY_FIELDS):
         yield Failure(name, _no_body_column(header))
         return
@@ -118,7 +128,7 @@ def _dialect(name: str, first_line: str) -> type[csv.Dialect]:
         base = csv.excel_tab
     else:
         try:
-            base = csv.Sniffer().sniff(first_line, delimiters=_DELIMITERS)
+            base = csv.Sniffer().sniff(first_line[:_SNIFF_CHARS], delimiters=_DELIMITERS)
         except csv.Error:
             pass
     return type("StrictDialect", (base,), {"strict": True})
