@@ -25,10 +25,20 @@ def _emit_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
-def _open(db: str):
+def _open(db: str, lock_timeout: float | None = None):
     from storyline.store import open_store
 
-    return open_store(db)
+    tell = lambda msg: click.echo(msg, err=True)  # noqa: E731
+    return open_store(db, lock_timeout=lock_timeout, on_wait=tell)
+
+
+LOCK_TIMEOUT = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=600,
+    show_default=True,
+    help="Seconds to wait while another process writes to the database.",
+)
 
 
 def _fail_if_nothing(done: int, failures: list) -> None:
@@ -36,7 +46,20 @@ def _fail_if_nothing(done: int, failures: list) -> None:
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Any StorylineError a command lets through is printed as one ``Error:`` line (exit 1),
+    never as a trace."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from storyline.errors import StorylineError
+
+        try:
+            return super().invoke(ctx)
+        except StorylineError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="storyline")
 def main() -> None:
     """storyline: news reports from many outlets in, compared stories out.
@@ -106,6 +129,7 @@ def compare(
     "--fetch", is_flag=True, help="Fetch URL inputs and the pages feeds and sitemaps link to."
 )
 @click.option("--allow-private", is_flag=True, help="Also fetch private and loopback addresses.")
+@LOCK_TIMEOUT
 def ingest(
     paths: tuple[str, ...],
     db: str | None,
@@ -119,9 +143,14 @@ def ingest(
     out: str | None,
     fetch: bool,
     allow_private: bool,
+    lock_timeout: float,
 ) -> None:
     """Read, clean and store PATHS (files, folders, globs, feeds, sitemaps, WARC files and,
     with --fetch, URLs); update stories.
+
+    One ingest is written in one transaction: killed at any moment, the database is as before
+    it or as after it, and work an older, interrupted run left undone is finished. While
+    another process writes, it says "waiting for the database lock" and waits.
 
     Folders and globs skip dot-files, SQLite databases and journals (*.db, *-wal, ...),
     backups and partial files (*~, *.bak, *.swp, *.tmp, *.part, ...); the --db file and its
@@ -147,7 +176,7 @@ def ingest(
         raise click.ClickException(str(exc)) from exc
     with (
         runner,
-        _open(db) as store,
+        _open(db, lock_timeout) as store,
         _fetcher(allow_private, max_bytes) if fetch else nullcontext() as fetcher,
     ):
         with Progress(console=console, disable=quiet, transient=True) as bar:
@@ -608,6 +637,51 @@ def story_move(article_id: str, story_id: str, db: str) -> None:
     from storyline.pipeline import move_article
 
     _correct(db, move_article, article_id, story_id)
+
+
+@main.command()
+@click.option("--db", default="storyline.db", show_default=True, help="SQLite database file.")
+@click.option("--repair", is_flag=True, help="Finish the work an interrupted run left.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@LOCK_TIMEOUT
+def check(db: str, repair: bool, as_json: bool, lock_timeout: float) -> None:
+    """Check a database: SQLite integrity, and work left undone by an interrupted run
+    (articles not indexed or without a story, stories without analysis). Exit 1 if not ok."""
+    from storyline.maintenance import check as run_check
+    from storyline.terminal import print_check
+
+    _must_exist(db)
+    with _open(db, lock_timeout) as store:
+        report = run_check(store, repair=repair)
+    if as_json:
+        from dataclasses import asdict
+
+        _emit_json({"ok": report.ok, **asdict(report)})
+    else:
+        print_check(_console(), db, report)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--db", default="storyline.db", show_default=True, help="SQLite database file.")
+@click.argument("out", type=click.Path(dir_okay=False))
+def backup(db: str, out: str) -> None:
+    """Copy the database to the new file OUT, safely while others read and write it
+    (SQLite's online backup API)."""
+    from storyline.maintenance import backup as run_backup
+
+    _must_exist(db)
+    with _open(db) as store:
+        run_backup(store, out)
+    click.echo(f"backed up {db} -> {out}")
+
+
+def _must_exist(db: str) -> None:
+    import os
+
+    if not os.path.isfile(db):
+        raise click.ClickException(f"{db}: no such database file; pass --db FILE")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from storyline import faults
 from storyline.errors import NotFound, StoreError, StorylineError
 from storyline.model import (
     Analysis,
@@ -46,6 +47,7 @@ class IngestReport:
     duplicates: tuple[str, ...] = ()
     failures: tuple[Failure, ...] = ()
     stories: int = 0
+    resumed: Pending | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +107,14 @@ def clean_items(
 
     articles: list[Article] = []
     for item in items:
+        faults.point("ingest.read")
         if isinstance(item, Failure):
             _tick(progress, item)
             yield item
         else:
             articles.append(item)
     for article in _clean_safely(articles, clean_batch):
+        faults.point("ingest.clean")
         _tick(progress, article)
         yield article
 
@@ -236,17 +240,99 @@ def store_items(
 ) -> IngestReport:
     """Store cleaned articles (idempotent), then regroup; failures are passed through.
     ``engine`` and ``profiles`` (precomputed story profiles by article id) as for
-    :func:`assign_stream`."""
+    :func:`assign_stream`.
+
+    Everything is written in one ``store.batch()``: killed at any instant, the database is as
+    before the call or as after it. Work an earlier, interrupted version left stranded
+    (:func:`pending`) is finished on the way and reported as ``resumed``."""
     items = list(items)
     failures = tuple(i for i in items if isinstance(i, Failure))
     articles = _unique([i for i in items if isinstance(i, Article)])
-    added = store.add_articles(articles) if articles else []
-    new = tuple(a.id for a, is_new in zip(articles, added, strict=True) if is_new)
+    with store.batch():
+        faults.point("ingest.batch")
+        resumed = pending(store)
+        added = store.add_articles(articles) if articles else []
+        faults.point("ingest.stored")
+        fresh = [a for a, is_new in zip(articles, added, strict=True) if is_new]
+        stories = _finish(store, fresh, resumed, engine=engine, profiles=profiles)
+    new = tuple(a.id for a in fresh)
     old = tuple(a.id for a, is_new in zip(articles, added, strict=True) if not is_new)
-    if new:
-        update_reuse(store, [a for a, is_new in zip(articles, added, strict=True) if is_new])
-    stories = restory(store, engine=engine, profiles=profiles) if new else store.count_stories()
-    return IngestReport(new, old, failures, stories)
+    return IngestReport(new, old, failures, stories, resumed if resumed.total else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """Work a store holds undone: articles the reuse index has not seen (``unindexed``) or
+    that have no story yet (``unassigned``), and stories without a stored analysis."""
+
+    unindexed: int = 0
+    unassigned: int = 0
+    unanalysed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.unindexed + self.unassigned + self.unanalysed
+
+
+def pending(store: Store) -> Pending:
+    """What work the store holds undone (cheap: counts and one query)."""
+    articles = store.count_articles()
+    return Pending(
+        max(0, articles - _indexed(store, articles)),
+        max(0, articles - store.count_story_profiles()),
+        len(store.stories_without_analysis()),
+    )
+
+
+def _indexed(store: Store, articles: int) -> int:
+    """How many articles the stored reuse index covers, by its manifest (a legacy
+    whole-index blob is taken as complete: the next ingest with new articles catches up)."""
+    import json
+
+    from storyline.reuse.persist import is_manifest
+
+    state = store.reuse_state()
+    if state is None:
+        return 0
+    if not is_manifest(state):
+        return articles
+    try:
+        return int(json.loads(state)["articles"])
+    except (ValueError, KeyError, TypeError):
+        return articles
+
+
+def finish_pending(store: Store) -> Pending:
+    """Finish the work an interrupted run left (see :func:`pending`), in one batch; returns
+    what was pending."""
+    with store.batch():
+        found = pending(store)
+        if found.total:
+            _finish(store, [], found)
+    return found
+
+
+def _finish(
+    store: Store,
+    fresh: list[Article],
+    stranded: Pending,
+    *,
+    engine: Engine | None = None,
+    profiles: dict[str, Profile] | None = None,
+) -> int:
+    """Index, assign, compare and analyse the ``fresh`` articles and whatever ``stranded``
+    says is undone (``engine``, ``profiles``: as for :func:`assign_stream`); returns how many
+    stories there are."""
+    if fresh or stranded.unindexed:
+        update_reuse(store, fresh)  # catches up stored articles the index has not seen
+        faults.point("ingest.reused")
+    assign = fresh or stranded.unassigned
+    stories = restory(store, engine=engine, profiles=profiles) if assign else store.count_stories()
+    missing = store.stories_without_analysis()
+    if missing:
+        store_analyses(store, [story_report(store, sid) for sid in missing])
+    faults.point("ingest.finished")
+    return stories
 
 
 def _unique(articles: list[Article]) -> list[Article]:
@@ -564,8 +650,9 @@ def correct(store: Store, correction: Correction) -> list[Story]:
     """Check the ids of ``correction`` against the store (NotFound naming an unknown one),
     record it and regroup; returns the stories it names, as stored now."""
     _check_ids(store, correction)
-    store.add_correction(correction)
-    restory(store)
+    with store.batch():
+        store.add_correction(correction)
+        restory(store)
     named = [correction.story, correction.other]
     named += [s.id for a in correction.articles for s in store.stories_of(a)]
     return [s for sid in dict.fromkeys(named) if sid and (s := store.story(sid)) is not None]
@@ -651,13 +738,15 @@ def assign_stream(
         store.count_story_profiles() + len(rows), len(corrections), state_to_bytes(assigner)
     )
     stories = titled(changed, articles, previous)
+    faults.point("assign.profiled")
     done = _compared_on(engine, stories, articles) if engine is not None else {}
     pairs = tuple(
-        (s, done[s.id][0] if s.id in done else _comparison(store, s, previous, articles))
+        (s, done[s.id][0] if s.id in done else _compared(store, s, previous, articles))
         for s in stories
     )
     removed = tuple(previous.keys() - {s.id for s in current})
     store.save_assignment(Assignment(rows, state, pairs, removed))
+    faults.point("assign.saved")
     reports = [
         StoryReport(s, _members(s, articles), c, done[s.id][1] if s.id in done else None)
         for s, c in pairs
@@ -682,6 +771,13 @@ def _compared_on(
 STORIES_PER_BATCH = 8
 
 
+def _compared(
+    store: Store, story: Story, previous: dict[str, Story], articles: dict[str, Article]
+) -> Comparison:
+    faults.point("assign.compare")
+    return _comparison(store, story, previous, articles)
+
+
 def _members(story: Story, articles: dict[str, Article]) -> tuple[Article, ...]:
     return tuple(articles[a] for a in story.articles)
 
@@ -698,6 +794,7 @@ def store_analyses(
         done = explained(analysed(report), corrections, store=store)
         membership = done.extras["membership"]
         store.put_analysis(report.story.id, done.analysis, membership)  # type: ignore[arg-type]
+        faults.point("analysis.stored")
 
 
 def _load(store: Store, articles: dict[str, Article], ids: Sequence[str]) -> list[Article]:

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from storyline.maintenance import CheckReport
 from storyline.model import (
     KINDS,
     UNIQUE,
@@ -20,7 +21,7 @@ from storyline.model import (
     Membership,
     OutletDependency,
 )
-from storyline.pipeline import ArticleReport, IngestReport, StoryReport
+from storyline.pipeline import ArticleReport, IngestReport, Pending, StoryReport
 
 STYLE = {
     "verbatim": "bold green",
@@ -32,7 +33,8 @@ STYLE = {
 
 def print_failures(console: Console, failures: Iterable[Failure]) -> None:
     for f in failures:
-        console.print(Text(f"error: {f.input}: {f.reason}", style="red"))
+        # soft_wrap: one line per failure whatever the width, so it can be grepped
+        console.print(Text(f"error: {f.input}: {f.reason}", style="red"), soft_wrap=True)
 
 
 def print_story(console: Console, report: StoryReport) -> None:
@@ -96,6 +98,16 @@ def print_ingest(console: Console, report: IngestReport) -> None:
         f"failed {len(report.failures)}; {report.stories} "
         + ("story" if report.stories == 1 else "stories")
     )
+    if report.resumed is not None:
+        console.print(f"finished work an interrupted run left: {describe_pending(report.resumed)}")
+
+
+def describe_pending(p: Pending) -> str:
+    """``p`` in words, e.g. "600 articles not indexed, 600 articles without a story"."""
+    parts = [(p.unindexed, "articles not indexed for reuse"),
+             (p.unassigned, "articles without a story"),
+             (p.unanalysed, "stories without analysis")]  # fmt: skip
+    return ", ".join(f"{n} {what}" for n, what in parts if n) or "nothing"
 
 
 def print_clean(console: Console, article: Article) -> None:
@@ -267,3 +279,16 @@ def print_membership(console: Console, report: StoryReport) -> None:
             console.print(Text("  shares: " + ", ".join(m.shared_entities), style="dim"))
         for passage in m.shared_passages[:2]:
             console.print(Text(f"  same words: “{passage}”", style="dim"))
+
+
+def print_check(console: Console, db: str, report: CheckReport) -> None:
+    """What ``storyline check`` found, one line per finding."""
+    for problem in report.problems:
+        console.print(Text(f"damaged: {problem}"))
+    if report.problems:
+        console.print("the file is damaged: restore a backup (storyline backup makes one)")
+    if report.repaired is not None:
+        console.print(f"repaired: {describe_pending(report.repaired)}")
+    elif report.pending.total:
+        console.print(f"pending: {describe_pending(report.pending)}; run: storyline check --repair")
+    console.print(f"{db}: {'ok' if report.ok else 'not ok'}")

@@ -53,7 +53,10 @@ def _epoch(text: str) -> datetime | None:
 def _from_epoch(seconds: float) -> datetime:
     if seconds > 1e11:  # milliseconds
         seconds /= 1000
-    return datetime.fromtimestamp(seconds, tz=UTC)
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):  # beyond what the platform's clock holds
+        raise ValueError(f"date {seconds!r} (seconds since 1970) is out of range") from None
 
 
 def _rfc2822(text: str) -> datetime | None:

@@ -23,6 +23,9 @@ from storyline.model import Article, Failure
 
 BODY_FIELDS = ("text", "html")
 _DELIMITERS = ",;\t|"
+#: Characters of the header line the delimiter is guessed from (the sniffer's regular
+#: expressions take time quadratic in the line's length).
+_SNIFF_CHARS = 2048
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -73,7 +76,11 @@ def _jsonl(text: str, name: str) -> Iterator[tuple[str, str, dict[str, Any]] | F
 def _csv(text: str, name: str) -> Iterator[tuple[str, str, dict[str, Any]] | Failure]:
     lines = list(io.StringIO(text, newline=""))
     reader = csv.reader(iter(lines), dialect=_dialect(name, lines[0] if lines else ""))
-    header = [column.strip().lower() for column in next(reader, [])]
+    try:
+        header = [column.strip().lower() for column in next(reader, [])]
+    except csv.Error as exc:
+        yield Failure(name, f"malformed CSV header: {exc}; quote fields that contain quotes")
+        return
     if not any(field in header for field in BODY_FIELDS):
         yield Failure(name, _no_body_column(header))
         return
@@ -121,7 +128,7 @@ def _dialect(name: str, first_line: str) -> type[csv.Dialect]:
         base = csv.excel_tab
     else:
         try:
-            base = csv.Sniffer().sniff(first_line, delimiters=_DELIMITERS)
+            base = csv.Sniffer().sniff(first_line[:_SNIFF_CHARS], delimiters=_DELIMITERS)
         except csv.Error:
             pass
     return type("StrictDialect", (base,), {"strict": True})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
@@ -226,4 +227,15 @@ class Store(Protocol):
 
     def seen_entries(self, keys: Iterable[str]) -> set[str]:
         """Those of ``keys`` marked by :meth:`put_feed_state`, from any feed."""
+
+    # crash safety (see docs/store.md)
+
+    def batch(self) -> AbstractContextManager[None]:
+        """A block whose writes (from this thread) land together or not at all: a batch
+        interrupted by an exception or a kill leaves the durable store as it was before."""
+        ...
+
+    def stories_without_analysis(self) -> list[str]:
+        """Ids of stored stories without a stored analysis (work an interrupted run left)."""
+
         ...

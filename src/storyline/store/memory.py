@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -401,6 +402,17 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             return {key for key in keys if key in self._seen}
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold the store for one thread's writes (a memory store has no crash to survive:
+        an exception inside leaves the calls made before it)."""
+        with self._lock:
+            yield
+
+    def stories_without_analysis(self) -> list[str]:
+        with self._lock:
+            return sorted(set(self._stories) - set(self._analyses))
 
 
 @dataclass(slots=True)

@@ -53,8 +53,13 @@ def apply(conn: sqlite3.Connection) -> list[str]:
 
 
 def _apply_one(conn: sqlite3.Connection, name: str, fn: Migration) -> None:
+    """Apply one migration and record it in one transaction; skipped when another process
+    applied it while this one waited for the lock."""
     conn.execute("BEGIN IMMEDIATE")
     try:
+        if name in applied(conn):
+            conn.execute("ROLLBACK")
+            return
         fn(conn)
         now = datetime.now(UTC).isoformat()
         conn.execute("INSERT INTO _migrations (name, applied) VALUES (?, ?)", (name, now))

@@ -2,7 +2,10 @@
 
 One connection, shared by threads (``check_same_thread=False``) and guarded by a lock, so a
 web server thread can use it. Every write call is one ``BEGIN IMMEDIATE`` transaction: an
-exception rolls the whole call back.
+exception rolls the whole call back. :meth:`SQLiteStore.batch` makes every write of one thread
+inside it one transaction on a connection of its own (an ingest lands whole or not at all).
+A writer that finds the database locked by another waits up to ``lock_timeout`` seconds,
+says so once through ``on_wait``, then gives up with a StoreError naming the file.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storyline import faults
 from storyline.errors import StoreError
 from storyline.model import (
     Analysis,
@@ -67,12 +72,25 @@ _LATEST = (
 )
 
 
+#: Seconds a writer waits for another writer's lock before giving up (``--lock-timeout``).
+LOCK_TIMEOUT = 600.0
+
+
 class SQLiteStore:
     """Articles, stories and comparisons in one SQLite file."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
         self.path = str(path)
+        self.lock_timeout = lock_timeout
+        self.on_wait = on_wait
         self._lock = threading.RLock()
+        self._local = threading.local()
         self._conn = _connect(self.path)
 
     def __enter__(self) -> SQLiteStore:
@@ -90,9 +108,14 @@ class SQLiteStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        batch = self._batch_conn()
+        if batch is not None:  # part of this thread's batch: a savepoint keeps the call atomic
+            with _savepoint(batch):
+                yield batch
+            return
         with self._lock:
             conn = self._open_conn()
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin(conn)
             try:
                 yield conn
             except BaseException:
@@ -100,7 +123,44 @@ class SQLiteStore:
                 raise
             conn.execute("COMMIT")
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Every write this thread makes inside the block is one transaction, committed at its
+        end (an exception or a kill leaves the database as it was before). It holds the write
+        lock from the start: another writer waits (see ``lock_timeout``); readers, other
+        threads included, see the database as it was until the commit. Nested: joins."""
+        if self._batch_conn() is not None:
+            yield
+            return
+        shared = self.path == ":memory:"
+        with self._lock if shared else nullcontext():
+            conn = self._open_conn() if shared else _connect(self.path)
+            try:
+                self._begin(conn)
+                self._local.conn = conn
+                yield
+                faults.point("store.commit")
+                conn.execute("COMMIT")
+                faults.point("store.committed")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._local.conn = None
+                if not shared:
+                    conn.close()
+
+    def _batch_conn(self) -> sqlite3.Connection | None:
+        return getattr(self._local, "conn", None)
+
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        _begin(conn, self.path, self.lock_timeout, self.on_wait)
+
     def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        batch = self._batch_conn()
+        if batch is not None:
+            return batch.execute(sql, params).fetchall()
         with self._lock:
             return self._open_conn().execute(sql, params).fetchall()
 
@@ -564,6 +624,37 @@ class SQLiteStore:
         with self._lock:
             return feeds.seen_keys(self._open_conn(), keys)
 
+    # upkeep: pending work, integrity, backup (see docs/store.md)
+
+    def stories_without_analysis(self) -> list[str]:
+        """Ids of stored stories whose analysis is not stored (work an interrupted run left)."""
+        sql = "SELECT id FROM stories WHERE id NOT IN (SELECT story_id FROM story_analyses)"
+        return [r[0] for r in self._read(sql + " ORDER BY id")]
+
+    def integrity_problems(self) -> list[str]:
+        """What ``PRAGMA integrity_check`` and ``foreign_key_check`` find; empty when sound."""
+        found = [r[0] for r in self._read("PRAGMA integrity_check") if r[0] != "ok"]
+        for row in self._read("PRAGMA foreign_key_check"):
+            found.append(f"table {row[0]} row {row[1]}: no {row[2]} row it refers to")
+        return found
+
+    def backup(self, out: str | os.PathLike[str]) -> None:
+        """Copy the database to the new file ``out`` with SQLite's online backup API (a
+        consistent snapshot while others read and write). StoreError when ``out`` exists."""
+        target = Path(out)
+        if target.exists():
+            raise StoreError(f"{target} exists; backup writes a new file: pass another path")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        copy = sqlite3.connect(target)
+        try:
+            with self._lock:
+                self._open_conn().backup(copy)
+        except BaseException:
+            copy.close()
+            target.unlink(missing_ok=True)
+            raise
+        copy.close()
+
 
 _INSERT_PASSAGE = (
     "INSERT OR IGNORE INTO reuse_passages (a, a_start, a_end, b, b_start, b_end, words, "
@@ -593,6 +684,56 @@ def _text_order(p: SharedPassage, article_id: str) -> tuple[int, int, str]:
     return (p.b_start, p.b_end, p.a)
 
 
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("SAVEPOINT write_call")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK TO write_call")
+        conn.execute("RELEASE write_call")
+        raise
+    conn.execute("RELEASE write_call")
+
+
+#: How long one attempt to take the write lock waits inside SQLite (milliseconds).
+_ATTEMPT_MS = 500
+_BUSY_MS = 5000
+
+
+def _begin(
+    conn: sqlite3.Connection, path: str, timeout: float, on_wait: Callable[[str], None] | None
+) -> None:
+    """``BEGIN IMMEDIATE``, waiting up to ``timeout`` seconds for another writer's lock;
+    ``on_wait`` hears once that we wait. StoreError naming ``path`` when the time is up."""
+    start, told = time.monotonic(), False
+    while True:
+        left = timeout - (time.monotonic() - start)
+        conn.execute(f"PRAGMA busy_timeout = {max(0, min(_ATTEMPT_MS, int(left * 1000)))}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError as e:
+            if not _is_locked(e):
+                raise
+            if left <= 0:
+                raise StoreError(
+                    f"{path}: the database is locked by another writer (waited {timeout:g} s); "
+                    "try again when it has finished, or wait longer with --lock-timeout"
+                ) from None
+            if not told and on_wait is not None:
+                on_wait(f"waiting for the database lock on {path} (another writer holds it; "
+                        f"giving up after {timeout:g} s)")  # fmt: skip
+                told = True
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+
+
+def _is_locked(e: sqlite3.OperationalError) -> bool:
+    code = getattr(e, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(e)
+
+
 def _connect(path: str) -> sqlite3.Connection:
     try:
         if path != ":memory:":
@@ -614,7 +755,7 @@ def _connect(path: str) -> sqlite3.Connection:
 
 def _prepare(conn: sqlite3.Connection, path: str) -> None:
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
