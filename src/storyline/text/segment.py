@@ -56,6 +56,12 @@ def _abbreviations(language: str) -> tuple[frozenset[str], frozenset[str], froze
     return pick[0], pick[1], pick[2]
 
 
+def sentence_openers(language: str | None) -> frozenset[str]:
+    """Common first words of a sentence in ``language`` (lower case; English rules when the
+    language has no list): a capitalised word among them is no name."""
+    return _abbreviations(_language(language))[2]
+
+
 def _joined(left: str, right: str, language: str) -> bool:
     """Whether a cut between ``left`` and ``right`` (stripped sentences) is a false one."""
     if not any(c.isalnum() for c in right):

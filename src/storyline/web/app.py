@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storyline.errors import NotFound
 from storyline.store.base import Store
 from storyline.web import views
+from storyline.web.judge import judge_routes
 from storyline.web.views import BadRequest, StoryQuery
 
 HERE = Path(__file__).parent
@@ -191,6 +192,7 @@ def create_app(store: Store, *, max_upload: int = MAX_UPLOAD) -> FastAPI:
     app.state.store, app.state.page, app.state.env = store, page, env
     app.state.derived = views.Derived()
     _api_routes(app, store)
+    judge_routes(app)  # POST /api/judge: a computation, stores nothing (web/judge.py)
     _page_routes(app, store, page)
     _document_errors(app)
     return app
