@@ -110,3 +110,18 @@ def test_shipped_model_carries_its_cross_validation() -> None:
     model = default_model()
     assert 0.0 < model.same_threshold < 1.0
     assert model.method == "compare.judge.v1"
+
+
+def test_story_analysis_reports_the_judges_conflicts() -> None:
+    from storyline.compare import compare
+    from storyline.compare.analysis import analyse
+    from tests.compare.test_align import _article, _story
+
+    a = _article(
+        "a", "Der Bundestag hat am Freitag das neue Heizungsgesetz angenommen. Es gilt ab Mai."
+    )
+    b = _article("b", "Der Bundestag hat am Freitag das neue Heizungsgesetz nicht angenommen.")
+    story = _story(a, b)
+    found = analyse(story, [a, b], compare(story, [a, b])).conflicts
+    assert [(c.reason, c.values) for c in found] == [("negation", ("", "nicht"))]
+    assert (found[0].a.article, found[0].b.article) == ("a", "b")
