@@ -12,7 +12,8 @@ Prints one JSON object:
   one threshold fitted on the training folds: accuracy for paraphrase, F1 for contradiction).
 * ``speed``: pairs/s of :func:`storyline.compare.judge_many` on the first N MSRP pairs, cold
   caches, one process: ``end_to_end`` (encoding every sentence with USE included) and
-  ``judge_only`` (cosines given, as :func:`storyline.compare.compare` calls it).
+  ``judge_only`` (cosines given, as :func:`storyline.compare.compare` calls it), also per
+  CPU second of the one process (``judge_only_per_cpu_second``: robust on a shared machine).
 * ``load``: /proc/loadavg when the speed was measured (the machine may be shared).
 """
 
@@ -50,13 +51,14 @@ def speed(pairs: list[tuple[str, str]], language: str) -> dict[str, float | str]
     cos = cosines(pairs)
     encode = time.perf_counter() - t
     _clear_caches()
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     judge_many(pairs, langs, cosine=[float(c) for c in cos])
-    judged = time.perf_counter() - t
+    judged, cpu = time.perf_counter() - t, time.process_time() - cpu
     return {
         "pairs": len(pairs),
         "end_to_end": round(len(pairs) / (encode + judged), 1),
         "judge_only": round(len(pairs) / judged, 1),
+        "judge_only_per_cpu_second": round(len(pairs) / cpu, 1),
         "load": _load_average(),
     }
 

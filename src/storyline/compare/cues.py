@@ -136,15 +136,48 @@ def profile(text: str, languages: tuple[str, ...] = ()) -> Profile:
     return Profile(cased, lower, vocab, numbers, names, _hits(lower, vocab, lex))
 
 
+_Slot = tuple[int, int, int, str]  # (opposite set, side, pattern index, pattern)
+
+
+@cache
+def _pattern_index(
+    lex: _Lexicon,
+) -> tuple[dict[str, list[_Slot]], dict[str, list[_Slot]], list[_Slot]]:
+    """The opposite-set patterns by exact word, by prefix ('*'), and the phrases."""
+    exact: dict[str, list[_Slot]] = {}
+    prefix: dict[str, list[_Slot]] = {}
+    phrases: list[_Slot] = []
+    for e, (_, *sides) in enumerate(lex.opposites):
+        for s, side in enumerate(sides):
+            for k, p in enumerate(side):
+                slot = (e, s, k, p)
+                if " " in p:
+                    phrases.append(slot)
+                elif p.endswith("*"):
+                    prefix.setdefault(p[:-1], []).append(slot)
+                else:
+                    exact.setdefault(p, []).append(slot)
+    return exact, prefix, phrases
+
+
 def _hits(
     lower: tuple[str, ...], vocab: frozenset[str], lex: _Lexicon
 ) -> dict[tuple[int, int], dict[str, str]]:
+    """Per opposite set and side, the patterns the sentence matches (in lexicon order)."""
+    exact, prefix, phrases = _pattern_index(lex)
+    found: dict[_Slot, str] = {}
+    for w in lower:
+        for slot in exact.get(w, ()):
+            found.setdefault(slot, w)
+        for n in range(1, len(w) + 1):
+            for slot in prefix.get(w[:n], ()):
+                found.setdefault(slot, w)
+    for slot in phrases:
+        if all(x in vocab for x in slot[3].split()):
+            found.setdefault(slot, slot[3])
     out: dict[tuple[int, int], dict[str, str]] = {}
-    for e, (_, *sides) in enumerate(lex.opposites):
-        for s, side in enumerate(sides):
-            found = {p: w for p in side if (w := _matches(p, lower, vocab))}
-            if found:
-                out[(e, s)] = found
+    for (e, s, _, p), w in sorted(found.items()):
+        out.setdefault((e, s), {})[p] = w
     return out
 
 
