@@ -684,5 +684,36 @@ def _must_exist(db: str) -> None:
         raise click.ClickException(f"{db}: no such database file; pass --db FILE")
 
 
+# --- sentence judge (docs/compare.md) ---
+
+
+@main.command()
+@click.argument("in_csv", type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    "out_csv",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write the pairs with kind, score and conflicts added.",
+)
+def pairs(in_csv: str, out_csv: str) -> None:
+    """Judge sentence pairs: IN_CSV has columns sentence1, sentence2[, language].
+
+    Adds kind (verbatim, near_verbatim, paraphrase, extends, conflict, unique), score and
+    conflicts (conflict kinds joined by ';'). Malformed rows are reported by line and skipped.
+    """
+    from storyline.compare.pairs import judge_csv
+    from storyline.errors import StorylineError
+
+    try:
+        report = judge_csv(in_csv, out_csv)
+    except StorylineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for message in report.skipped:
+        click.echo(message, err=True)
+    click.echo(f"judged {report.judged} pairs -> {out_csv} ({len(report.skipped)} rows skipped)")
+    _fail_if_nothing(report.judged, report.skipped)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

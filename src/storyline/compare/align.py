@@ -1,15 +1,17 @@
-"""Sentence alignment across all articles of a story ("compare.align.v1").
+"""Sentence alignment across all articles of a story ("compare.align.v2").
 
-Every pair of sentences from two different articles gets a link of one kind:
-
-* ``verbatim``: equal after :func:`~storyline.text.normalize.match_form` (case, ß/ss, quote
-  style, dashes and spacing do not matter);
-* ``near_verbatim``: an edited copy: the word sequences are similar (difflib ratio), or the
-  shorter sentence is almost wholly contained in the longer one (a cut clause);
-* ``paraphrase``: the same content in other words: the multilingual sentence embeddings are
-  close and the sentences share rare content words (story-level idf), or the embeddings are
-  close enough on their own (a translation shares few words);
-* no link otherwise.
+Every pair of sentences from two different articles that may say the same thing (a cheap
+vectorised filter: equal match forms, shared words, or a close multilingual embedding) is
+judged by :func:`storyline.compare.judgement.decide`, the same judge as
+:func:`storyline.compare.judge`, with the story's own sentence vectors; the pair links
+when the judge calls it ``verbatim``, ``near_verbatim`` or ``paraphrase``, with the judge's
+kind and score. So a pair gets the same kind alone and inside a story, with one exception:
+a pair the judge calls ``unique`` (no clash, no extension) still links as ``paraphrase`` when
+compare.align.v1's story-level rule holds (USE cosine >= ``paraphrase_min_cosine`` and the
+mean of cosine and story-idf word overlap >= ``paraphrase_score``): in a story, the words
+two reports share are rare among its other sentences, evidence a lone pair lacks. In a
+story, a pair in two languages must also be the best candidate of each sentence by
+``crosslingual_margin`` (translations share no words, so competition guards them).
 
 Links are taken strongest first, at most one per sentence and other article (a greedy
 one-to-one matching per article pair), then joined into groups with union-find so that a
@@ -22,13 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from storyline.errors import InputError
 from storyline.model import (
     KINDS,
+    PARAPHRASE,
     UNIQUE,
     Alignment,
     Article,
@@ -44,13 +46,14 @@ from storyline.text.segment import sentence_spans
 if TYPE_CHECKING:
     import numpy as np
 
-METHOD = "compare.align.v1"
+METHOD = "compare.align.v2"
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AlignConfig:
-    """Thresholds of :func:`compare`; all similarities are in 0..1.
+    """Thresholds of the candidate filter of :func:`compare` (the judge decides each
+    candidate; see :mod:`storyline.compare.judgement`); all similarities are in 0..1.
 
     ``near_ratio``: difflib ratio of the two word sequences for ``near_verbatim``.
     ``near_containment``: share of the shorter sentence's words matched in order in the
@@ -160,20 +163,6 @@ def _word_containment(tokens: Sequence[Sequence[str]]) -> np.ndarray:
 # ---------------------------------------------------------------- links
 
 
-def _near(a: list[str], b: list[str], config: AlignConfig) -> float | None:
-    """The near-verbatim similarity of two word lists, or None when they are not."""
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    ratio = matcher.ratio()
-    if ratio >= config.near_ratio:
-        return ratio
-    short, long_ = sorted((len(a), len(b)))
-    if short < config.near_min_words or short < config.near_min_length * long_:
-        return None
-    matched = sum(block.size for block in matcher.get_matching_blocks())
-    contained = matched / short
-    return contained if contained >= config.near_containment else None
-
-
 @dataclass(frozen=True, slots=True)
 class _Features:
     """Pairwise evidence over all sentences of a story (n x n matrices)."""
@@ -230,27 +219,36 @@ def _features(
     )
 
 
-def _paraphrase(f: _Features, i: int, j: int, config: AlignConfig) -> float | None:
+def _story_paraphrase(f: _Features, i: int, j: int, config: AlignConfig) -> float | None:
+    """compare.align.v1's paraphrase rule: cosine plus story-level-idf word overlap."""
     cosine, w = float(f.cosine[i, j]), config.lexical_weight
     combined = w * float(f.lexical[i, j]) + (1.0 - w) * cosine
-    if cosine >= config.paraphrase_cosine:
-        ok = True
-    elif f.crosslingual[i, j]:
-        ok = cosine >= config.crosslingual_cosine and f.margin[i, j] >= config.crosslingual_margin
-    else:
-        ok = cosine >= config.paraphrase_min_cosine and combined >= config.paraphrase_score
-    return max(cosine, combined) if ok else None
+    if cosine >= config.paraphrase_min_cosine and combined >= config.paraphrase_score:
+        return max(cosine, combined)
+    return None
 
 
-def _pair_link(f: _Features, i: int, j: int, config: AlignConfig) -> _Link | None:
-    if f.forms[i] == f.forms[j]:
-        return _Link(0, 1.0, i, j)
-    if f.words[i, j] >= min(config.near_ratio, config.near_containment) - 0.1:
-        near = _near(f.tokens[i], f.tokens[j], config)
-        if near is not None:
-            return _Link(1, near, i, j)
-    para = _paraphrase(f, i, j, config)
-    return _Link(2, para, i, j) if para is not None else None
+def _pair_link(
+    f: _Features,
+    i: int,
+    j: int,
+    texts: Sequence[str],
+    languages: Sequence[str | None],
+    config: AlignConfig,
+) -> _Link | None:
+    """The judge's link for sentences ``i`` and ``j``, if it says they mean the same; a
+    pair it calls ``unique`` (no clash, no extension) may still link as a paraphrase by the
+    story-level rule."""
+    from storyline.compare.judgement import SAME, UNIQUE, decide, prepare
+
+    if f.crosslingual[i, j] and f.margin[i, j] < config.crosslingual_margin:
+        return None
+    pair = prepare(texts[i], texts[j], float(f.cosine[i, j]), (languages[i], languages[j]))
+    verdict = decide(pair)
+    if verdict.kind in SAME:
+        return _Link(_RANK[verdict.kind], verdict.score, i, j)
+    story = _story_paraphrase(f, i, j, config) if verdict.kind == UNIQUE else None
+    return _Link(_RANK[PARAPHRASE], story, i, j) if story is not None else None
 
 
 def _candidates(f: _Features, owner: np.ndarray, config: AlignConfig) -> np.ndarray:
@@ -282,9 +280,10 @@ def _links(
     import numpy as np
 
     f = _features(sents, owner, languages, config)
+    texts = [s.text for s in sents]
     links = []
     for i, j in zip(*np.nonzero(_candidates(f, np.asarray(owner), config)), strict=True):
-        link = _pair_link(f, int(i), int(j), config)
+        link = _pair_link(f, int(i), int(j), texts, languages, config)
         if link is not None:
             links.append(link)
     keys = [(s.article, s.index) for s in sents]

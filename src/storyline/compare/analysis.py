@@ -8,7 +8,7 @@ import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from storyline.compare.align import sentences
 from storyline.compare.blindspot import blindspots, facts, timeline
@@ -28,9 +28,13 @@ from storyline.model import (
     Entity,
     Member,
     Quantity,
+    Sentence,
     Story,
 )
 from storyline.records import record_to_value
+
+if TYPE_CHECKING:
+    import numpy as np
 
 METHOD = "compare.analyse.v1"
 SCHEMA = 1
@@ -133,11 +137,62 @@ def _conflicts(st: _Story, comparison: Comparison, quantities, groups) -> tuple[
                 statements[x], statements[y], aligned=(x, y) in aligned, key=name_key
             ):
                 out.setdefault((x, y, c.reason, c.values), c)
+    for c in judged_conflicts(st.articles, st.sents):
+        key = ((c.a.article, c.a.sentence), (c.b.article, c.b.sentence), c.reason, c.values)
+        out.setdefault(key, c)
     for c in quote_conflicts(groups):
         out.setdefault(
             ((c.a.article, c.a.sentence), (c.b.article, c.b.sentence), c.reason, c.values), c
         )
     return tuple(out.values())
+
+
+#: Closest-sentence pairs below this USE cosine are not judged for conflicts.
+JUDGE_MIN_COSINE = 0.5
+
+
+def judged_conflicts(
+    articles: Sequence[Article], sents: dict[str, tuple[Sentence, ...]]
+) -> list[Conflict]:
+    """Clashes the sentence judge (:mod:`storyline.compare.judgement`) finds between each
+    sentence and its closest sentence in another article, when each is the other's closest
+    (USE cosine >= :data:`JUDGE_MIN_COSINE`) and the judge calls the pair a conflict."""
+    import numpy as np
+
+    from storyline.compare.judgement import CONFLICT, decide, prepare
+    from storyline.embed import open_encoder
+
+    items = [(a, s) for a in sorted(articles, key=lambda a: a.id) for s in sents[a.id]]
+    if len({a.id for a, _ in items}) < 2:
+        return []
+    vectors = open_encoder("use").encode([s.text for _, s in items])
+    cos = vectors @ vectors.T
+    owner = np.asarray([a.id for a, _ in items])
+    out = []
+    for i, j in _mutual_best(cos, owner):
+        (a, x), (b, y) = items[i], items[j]
+        verdict = decide(prepare(x.text, y.text, float(cos[i, j]), (a.language, b.language)))
+        if verdict.kind == CONFLICT:
+            ma, mb = Member(a.id, x.index, x.text), Member(b.id, y.index, y.text)
+            out += [Conflict(ma, mb, c.kind, c.words) for c in verdict.conflicts]
+    return out
+
+
+def _mutual_best(cos: np.ndarray, owner: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs (i < j) of different articles, each the other's closest in its article."""
+    import numpy as np
+
+    best: dict[tuple[int, str], int] = {}
+    for article in np.unique(owner):
+        cols = np.nonzero(owner == article)[0]
+        for i, k in enumerate(cols[np.argmax(cos[:, cols], axis=1)]):
+            best[(i, str(article))] = int(k)
+    pairs = []
+    for (i, article), j in best.items():
+        if owner[i] < article and best.get((j, str(owner[i]))) == i:
+            if cos[i, j] >= JUDGE_MIN_COSINE:
+                pairs.append((i, j))
+    return pairs
 
 
 def analyse(

@@ -295,8 +295,9 @@ def parse_number(text: str, language: str | None = "de") -> float:
     Raises ValueError naming the text when it is not a number.
     """
     s = text.strip().replace("\u202f", " ").replace("\u00a0", " ")
-    if s.casefold() in _WORDS:
-        return float(_WORDS[s.casefold()])
+    for word in (s.casefold(), s.lower()):  # casefold turns "dreißig" into "dreissig"
+        if word in _WORDS:
+            return float(_WORDS[word])
     s = re.sub(r"(?<=\d)[’' ](?=\d{3})", "", s)
     if not re.fullmatch(r"\d+(?:[.,]\d+)*", s):
         raise ValueError(f"not a number: {text!r}; pass digits such as '1.500' or '1,5'")

@@ -70,3 +70,9 @@ def words(s: str) -> list[str]:
     An inner quote mark (an apostrophe, as in "don't") is returned as ``'``.
     """
     return [w.replace('"', "'") for w in _WORD.findall(match_form(s))]
+
+
+def cased_words(s: str) -> list[str]:
+    """The tokens of :func:`words` with their case kept (NFKC, quotes and dashes unified)."""
+    s = " ".join(unicodedata.normalize("NFKC", s).translate(_MATCH_TABLE).split())
+    return [w.replace('"', "'") for w in _WORD.findall(s)]

@@ -2,17 +2,22 @@
 
 Every line break is a hard boundary (cleaned text holds one paragraph or block per line);
 within a line, sentences are found by yasbd's rules for the language (German and English
-quotes, abbreviations, ordinals, dates, numbers, ellipses, URLs).
+quotes, abbreviations, ordinals, dates, numbers, ellipses, URLs). A cut that yasbd makes
+after an abbreviation listed in ``data/segment_abbreviations.json`` is joined again ("U.S. /
+Food and Drug Administration", "Sens. / John Kerry", "8 a.m. / Friday"), and so is a cut that
+leaves only punctuation (a lone closing quote) on its own.
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
+from importlib import resources
 from typing import Any
 
 #: Rules used when the language is unknown or yasbd has no rules for it.
 FALLBACK_LANGUAGE = "en"
-METHOD = "text.segment.v1"
+METHOD = "text.segment.v2"
 
 
 @cache
@@ -42,14 +47,46 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def _line_spans(line: str, offset: int, detector: Any) -> list[tuple[int, int]]:
-    spans, start = [], 0
+@cache
+def _abbreviations(language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(never-final, rarely-final, sentence openers) for ``language``, lower case."""
+    text = resources.files("storyline.data").joinpath("segment_abbreviations.json")
+    data = json.loads(text.read_text(encoding="utf-8"))
+    pick = [frozenset(data[key].get(language, ())) for key in ("never", "rarely", "openers")]
+    return pick[0], pick[1], pick[2]
+
+
+def sentence_openers(language: str | None) -> frozenset[str]:
+    """Common first words of a sentence in ``language`` (lower case; English rules when the
+    language has no list): a capitalised word among them is no name."""
+    return _abbreviations(_language(language))[2]
+
+
+def _joined(left: str, right: str, language: str) -> bool:
+    """Whether a cut between ``left`` and ``right`` (stripped sentences) is a false one."""
+    if not any(c.isalnum() for c in right):
+        return True
+    last = left.rsplit(None, 1)[-1].lower().lstrip("(\"'«„“")
+    never, rarely, openers = _abbreviations(language)
+    if last in never:
+        return True
+    first = right.split(None, 1)[0].strip("\"'«»„“”(").lower()
+    return last in rarely and first not in openers
+
+
+def _line_spans(line: str, offset: int, detector: Any, language: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
     for end in list(detector.detect(line)) + [len(line)]:
         span = _strip_span(line, start, min(end, len(line)))
-        if span:
-            spans.append((span[0] + offset, span[1] + offset))
         start = max(start, end)
-    return spans
+        if span is None:
+            continue
+        if spans and _joined(line[spans[-1][0] : spans[-1][1]], line[span[0] : span[1]], language):
+            spans[-1] = (spans[-1][0], span[1])
+        else:
+            spans.append(span)
+    return [(s + offset, e + offset) for s, e in spans]
 
 
 def sentence_spans(text: str, language: str | None = "de") -> list[tuple[int, int]]:
@@ -60,12 +97,13 @@ def sentence_spans(text: str, language: str | None = "de") -> list[tuple[int, in
     """
     if not isinstance(text, str):
         raise TypeError(f"sentence_spans needs a str, got {type(text).__name__}")
-    detector = _detector(_language(language))
+    code = _language(language)
+    detector = _detector(code)
     spans: list[tuple[int, int]] = []
     offset = 0
     for line in text.split("\n"):
         if line.strip():
-            spans.extend(_line_spans(line, offset, detector))
+            spans.extend(_line_spans(line, offset, detector, code))
         offset += len(line) + 1
     return spans
 

@@ -27,6 +27,7 @@ from storyline.errors import NotFound
 from storyline.store.base import Store
 from storyline.web import views
 from storyline.web.access import Access, AccessGuard, Denied, Watched, check_write
+from storyline.web.judge import judge_routes
 from storyline.web.views import BadRequest, StoryQuery
 from storyline.web.writes import WriteBatcher
 
@@ -195,6 +196,7 @@ def create_app(
     app.state.derived = views.Derived()
     app.state.writes = WriteBatcher(store)
     _api_routes(app, store)
+    judge_routes(app)  # POST /api/judge: a computation, stores nothing (web/judge.py)
     _page_routes(app, store, page)
     _document_errors(app)
     return app
