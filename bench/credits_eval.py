@@ -106,8 +106,12 @@ def impresso(data: Path, lang: str) -> dict:
     mentions = [predict_mentions(r["text"]) for r in rows]
     out: dict = {"articles": len(rows), "with_agency": sum(bool(article_gold(r)) for r in rows)}
     out["article_clean"] = _score((article_gold(r), p) for r, p in zip(rows, cleaned, strict=True))
-    out["article_grammar"] = _score((article_gold(r), p) for r, p in zip(rows, grammar, strict=True))
-    out["mention_strict"] = _score((gold_mentions(r), p) for r, p in zip(rows, mentions, strict=True))
+    out["article_grammar"] = _score(
+        (article_gold(r), p) for r, p in zip(rows, grammar, strict=True)
+    )
+    out["mention_strict"] = _score(
+        (gold_mentions(r), p) for r, p in zip(rows, mentions, strict=True)
+    )
     for k in (0, 1):
         pairs = [(article_gold(r), p) for r, p in zip(rows, cleaned, strict=True) if fold(r) == k]
         out[f"article_clean_fold{k}"] = _score(pairs)["F1"]
@@ -131,7 +135,9 @@ def semeval(data: Path) -> dict:
     with open(data / "semeval2022-dev" / "pairs.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             for k in ("1", "2"):
-                texts.setdefault(hashlib.sha1(row["text" + k].encode()).hexdigest(), row["text" + k])
+                texts.setdefault(
+                    hashlib.sha1(row["text" + k].encode()).hexdigest(), row["text" + k]
+                )
     right = wrong = quoted_only = 0
     missed: list[str] = []
     for key, text in texts.items():
@@ -167,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
-    print("| set | articles | article P/R/F1 (clean) | article F1 (grammar) | mention strict P/R/F1 |")
+    print(
+        "| set | articles | article P/R/F1 (clean) | article F1 (grammar) | mention strict P/R/F1 |"
+    )
     print("|---|---|---|---|---|")
     for lang in ("de", "fr"):
         r, a, m = result[lang], result[lang]["article_clean"], result[lang]["mention_strict"]

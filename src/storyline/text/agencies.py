@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from importlib import resources
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib import resources
 
 NEWS = "news"
 PHOTO = "photo"
