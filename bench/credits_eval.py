@@ -19,11 +19,13 @@ and Luxembourg papers, every explicit agency credit marked):
 * two folds (articles split by a hash of their id): the rules are the same on both, so the
   fold figures show how much the score moves between halves of this small set.
 
-SemEval-2022 (``semeval2022-dev/pairs.csv``): the texts whose opening 300 characters hold an
-agency in brackets ("(AP)", "(Reuters)", "(dpa)", "(IANS)", ...): the bracketed agency is the
-gold credit. Every text is cleaned; a dateline text counts right when its agencies are exactly
-the gold one; any text whose credits name an agency that the text only quotes ("Reuters
-reported", no credit form) counts as a false credit.
+SemEval-2022 (``semeval2022-dev/pairs.csv``, 2,502 distinct texts, titles often run into
+the body): the texts whose opening 400 characters hold an agency in brackets ("(AP)",
+"(Reuters)", "(BSS/Xinhua)", ...; three "(ANA)" photo credits checked by hand left out): the
+bracketed agencies are the gold credit. Every text is cleaned; a dateline text counts right
+when its credited agencies are exactly the gold ones. A text quotes an agency when its
+``quoted_sources`` name one that stands nowhere in brackets or on a short line of its own;
+crediting such an agency is a false credit.
 """
 
 from __future__ import annotations
@@ -118,16 +120,44 @@ def impresso(data: Path, lang: str) -> dict:
     return out
 
 
-_BRACKET = re.compile(r"\(([A-Za-z][\w .&-]{1,40})\)")
+_BRACKET = re.compile(r"[(\[]([^()\[\]\n]{1,40})[)\]]")
+_PARTS = re.compile(r"\s*[/,;+]\s*")
+LEAD = 400
 
 
-def dateline_gold(text: str) -> str | None:
-    """The agency a text's opening 300 characters name in brackets, or None."""
-    for m in _BRACKET.finditer(text[:300]):
-        agency = find_agency(m.group(1))
-        if agency and agency.kind == "news":
-            return agency.name
-    return None
+def _news(token: str) -> str | None:
+    agency = find_agency(token)
+    return agency.name if agency and agency.kind == "news" else None
+
+
+def _agencies(body: str) -> set[str]:
+    """Agencies named by the parts of a bracket ("BSS/Xinhua"; "AP-Yonhap" when "dpa-AFX"
+    is not one name)."""
+    out = set()
+    for part in _PARTS.split(body.strip(" -–—.")):
+        name = _news(part)
+        out |= {name} if name else {n for p in part.split("-") if (n := _news(p))}
+    return out
+
+
+def dateline_gold(text: str) -> set[str]:
+    """The agencies of the first bracket in a text's opening 400 characters that names one
+    ("(AP)", "(BSS/Xinhua)", "(AP-Yonhap)"); photo credits ("(AFP Photo/...)") are skipped."""
+    for m in _BRACKET.finditer(text[:LEAD]):
+        if re.search(r"photo|foto|picture|image", m.group(1), re.I):
+            continue
+        found = _agencies(m.group(1))
+        if found:
+            return found
+    return set()
+
+
+def credit_shaped(text: str, agency: str) -> bool:
+    """Whether ``agency`` stands anywhere in ``text`` where a credit could: inside brackets
+    or on a short line of its own (a test independent of the grammar)."""
+    shaped = [m.group(1) for m in _BRACKET.finditer(text)]
+    shaped += [line for line in text.splitlines() if 0 < len(line.strip()) <= 60]
+    return any(agency in _agencies(s) for s in shaped)
 
 
 def semeval(data: Path) -> dict:
@@ -138,23 +168,33 @@ def semeval(data: Path) -> dict:
                 texts.setdefault(
                     hashlib.sha1(row["text" + k].encode()).hexdigest(), row["text" + k]
                 )
-    right = wrong = quoted_only = 0
+    right = wrong = quoting = quoted_credited = 0
     missed: list[str] = []
     for key, text in texts.items():
+        if key[:8] in NOT_DATELINES:
+            continue
         gold = dateline_gold(text)
         got = clean(Article(key, "semeval", text, text)).credits
-        if gold is not None:
-            right += got.agencies == (gold,)
-            wrong += got.agencies != (gold,)
-            if got.agencies != (gold,):
-                missed.append(f"{gold} -> {list(got.agencies)}: {text[:90]!r}")
-        elif set(got.agencies) & set(got.quoted_sources) - {gold}:
-            quoted_only += 1
-            missed.append(f"quoted credited {list(got.agencies)}: {text[:90]!r}")
+        if gold:
+            right += set(got.agencies) == gold
+            wrong += set(got.agencies) != gold
+            if set(got.agencies) != gold:
+                missed.append(f"{key[:8]} {sorted(gold)} -> {list(got.agencies)}: {text[:90]!r}")
+        only_quoted = {a for a in got.quoted_sources if not credit_shaped(text, a)}
+        quoting += bool(only_quoted)
+        if only_quoted & set(got.agencies):
+            quoted_credited += 1
+            missed.append(f"{key[:8]} quoted, credited {list(got.agencies)}: {text[:90]!r}")
     total = right + wrong
     return {"texts": len(texts), "dateline_texts": total, "right": right,
             "share_right": round(right / total, 3) if total else 0.0,
-            "credited_quoted_only": quoted_only, "misses": missed}  # fmt: skip
+            "texts_quoting_agencies": quoting, "credited_quoted_only": quoted_credited,
+            "misses": missed}  # fmt: skip
+
+
+#: Texts whose bracketed agency is no credit, checked by hand: "(ANA)" there ends a photo
+#: credit ("Picture: Sibonelo Ngcobo/African News Agency (ANA)"); the report has no dateline.
+NOT_DATELINES = {"20645c6a", "34f3992f", "0d5a12de", "d5fd9b6e"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     s = result["semeval"]
     print(f"\nsemeval2022-dev: {s['dateline_texts']} dateline texts of {s['texts']}, "
           f"{s['right']} right ({s['share_right']:.1%}); "
-          f"{s['credited_quoted_only']} texts credited to an agency they only quote")  # fmt: skip
+          f"{s['credited_quoted_only']} of {s['texts_quoting_agencies']} texts that quote an agency "
+          "credited to an agency they only quote")  # fmt: skip
     for line in s["misses"]:
         print("  ", line)
     return 0

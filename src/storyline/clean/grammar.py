@@ -71,11 +71,15 @@ _BY = "|".join(sorted(set(BY_WORDS.values())))
 
 #: How far into a paragraph a dateline's bracket may stand, and how long its brackets are.
 MAX_PLACE = 80
+#: How far into a text whose title runs into its body the dateline may stand.
+LEAD_CHARS = 400
 MAX_LINE_CREDIT = 300
 _GROUP = re.compile(r"[(\[{]([^()\[\]{}]{1,60})[)\]}]")
-_AFTER = re.compile(r"[ \t\n]*(?P<sep>[.,]?[ \t\n]*[-–—]+|\.(?=[ \t\n]))?[ \t\n]*")
+_AFTER = re.compile(r"[ \t\n]*(?P<sep>[.,]?[ \t\n]*[-–—]+|[.:](?=[ \t\n]))?[ \t\n]*")
 _DASHED = re.compile(r"[-–—][ \t\n]*(?P<ag>[^\W\d][^-–—\n()]{0,30}?)[ \t\n]*[.,]?[ \t\n]*[-–—]")
-_TOKEN = re.compile(r"\d+(?:er|e|st|nd|rd|th)?\.?|[^\W\d_][\w'’./\-]*|\([^()]{1,24}\)|\S")
+_TOKEN = re.compile(
+    r"\d+(?:er|e|st|nd|rd|th)?\.?|[^\W\d_][\w'’./\-]*|\([^()]{1,24}\)|\[[^\[\]]{1,24}\]|\S"
+)
 _NOISE = frozenset(",.;:-–—/'’~•¦|*_°\"")
 _QUOTES_OPEN, _QUOTES_CLOSE = '„“«‹"', '“”»›"'
 _LEAD = re.compile(r"[ \t•¦|~*·>-]*")
@@ -147,7 +151,7 @@ def _place_ok(prefix: str) -> tuple[bool, bool, bool]:
         key = token.rstrip(".").lower()
         if token[0].isdigit() or (key in _MONTHS and not first):
             date = True
-        elif token[0] == "(" or token in _NOISE:
+        elif token[0] in "([" or token in _NOISE:
             continue
         elif token[0].isupper() and not (first and key in _SENTENCE):
             words += 1
@@ -155,7 +159,7 @@ def _place_ok(prefix: str) -> tuple[bool, bool, bool]:
         elif first or key not in _PARTICLES:
             return False, False, False
         first = False
-    return 0 < words <= 6, date, caps and words > 0
+    return words <= 6 and (words > 0 or date), date, caps and words > 0
 
 
 def _dateline_ok(prefix: str, sep: str | None, following: str) -> bool:
@@ -170,6 +174,8 @@ def _dateline_ok(prefix: str, sep: str | None, following: str) -> bool:
     if not ok:
         return False
     capital = bool(following) and (following[0].isupper() or following[0] in _QUOTES_OPEN)
+    if sep and sep.strip() == ":":  # "Jakarta [Indonesia], Jan 1 (ANI): At least ..."
+        return date and capital
     short = len(prefix.split()) <= 3
     return dashed or (capital and (date or caps or short or prefix[-1] in ",."))
 
@@ -189,6 +195,28 @@ def dateline(text: str, start: int) -> CreditSpan | None:
             if _dateline_ok(window[: m.start()], sep, window[after.end() :]):
                 return _span(DATELINE, found, text, begin, begin + m.end())
     return _dashed_dateline(text, begin, window)
+
+
+def lead_dateline(text: str, start: int, stop: int) -> CreditSpan | None:
+    """A dateline inside ``text[start:stop]``, the lead of a text whose title runs into its
+    body ("Devisen: Eurokurs gibt nach FRANKFURT (dpa-AFX) - Der ..."): the place is the
+    longest run of words before the bracket that reads as one."""
+    for m in _GROUP.finditer(text, start, stop):
+        found = agency_credit(m.group(1))
+        after = _AFTER.match(text, m.end())
+        if found is None or after is None or _inside_quote(text[start : m.start()]):
+            continue
+        sep, following = after["sep"], text[after.end() : after.end() + 1]
+        for b in _word_starts(text, max(start, m.start() - MAX_PLACE), m.start()):
+            prefix = text[b : m.start()]
+            if _strict_ok(found, sep, prefix) and _dateline_ok(prefix, sep, following):
+                return _span(DATELINE, found, text, b, m.end())
+    return None
+
+
+def _word_starts(text: str, lo: int, hi: int) -> list[int]:
+    """Where words start in ``text[lo:hi]`` (after a space or tab), leftmost first."""
+    return [i for i in range(max(lo, 1), hi) if text[i - 1] in " \t" and text[i] not in " \t"]
 
 
 def _dashed_dateline(text: str, begin: int, window: str) -> CreditSpan | None:
@@ -333,7 +361,7 @@ def find_credits(text: str, *, final: bool = True) -> tuple[CreditSpan, ...]:
     """Every agency credit of ``text`` as spans with offsets into ``text``, in text order.
 
     Each line is a paragraph: a line that is a credit as a whole, a dateline opening it, a
-    tag closing it; a bare agency ("... coupée . ATS") only at the very end of the text, and
+    tag closing it; in the first paragraph also a dateline after a title run into it; a bare agency ("... coupée . ATS") only at the very end of the text, and
     only when ``final`` (the text ends the report).
     """
     spans: list[CreditSpan] = []
@@ -343,6 +371,8 @@ def find_credits(text: str, *, final: bool = True) -> tuple[CreditSpan, ...]:
             spans.append(whole)
             continue
         opening = dateline(text, start) if end > start else None
+        if opening is None and not spans and text[:start].strip() == "":
+            opening = lead_dateline(text, start, min(end, start + LEAD_CHARS))
         spans += [opening] if opening else []
         closing = closing_tag(text, start, end) if end > start else None
         if closing and (opening is None or (closing.start or 0) >= (opening.end or 0)):
