@@ -234,10 +234,12 @@ def parse_photo_credit(line: str) -> Credits | None:
 
 
 def _credit_free_lines(text: str) -> Iterable[str]:
-    """Lines that may cite a source (a cue word), without photo or trailing agency credits."""
+    """Lines that may cite a source (a cue word), without photo credits, trailing agency
+    credits and datelines."""
     for line in text.split("\n"):
         if _has_cue(_fold(line)) and parse_photo_credit(line) is None:
             body, _ = split_trailing_credit(line)
+            body, _ = split_leading_credit(body)
             if body:
                 yield body
 
