@@ -175,9 +175,9 @@ def _removed_credits(lines: list[str], reasons: list[str | None]) -> Credits:
     found = []
     for i, reason in enumerate(reasons):
         if reason in HEAD_REASONS or reason == "boilerplate":
-            spans = find_credits(lines[i], final=i == last)
+            spans = find_credits(lines[i], final=i == last, whole=False)
             spans = tuple(replace(s, start=None, end=None, lineno=i + 1) for s in spans)
-            found.append(Credits(agencies=tuple(a for s in spans for a in s.agencies), spans=spans))
+            found += [Credits(agencies=tuple(a for s in spans for a in s.agencies), spans=spans)]
     return merge_credits(*found)
 
 

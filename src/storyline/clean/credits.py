@@ -154,13 +154,13 @@ def parse_agency_credit(s: str) -> Credits | None:
     A bare word that is also a common word ("Mehr") is no credit on its own; a photo
     credit ("(AP Photo)", "(Archivbild)") is none.
     """
-    if not s or len(s) > MAX_CREDIT_CHARS or _PHOTO_WORDS.search(s):
+    if not s or len(s) > MAX_CREDIT_CHARS:
         return None
     body = _agency_body(s)
     tokens = [t for t in _TOKEN_SPLIT.split(body) if t]
     bare = len(tokens) == 1 and body == s.strip().rstrip(".… ").strip()
     found = _classify(tokens, bare) if tokens else None
-    if found is None:
+    if found is None or _PHOTO_WORDS.search(s):
         return None
     return Credits(agencies=_uniq(found[0]), desk=_uniq(found[1]), lines=(s.strip(),))
 

@@ -71,6 +71,14 @@ _BY = "|".join(sorted(set(BY_WORDS.values())))
 
 #: How far into a paragraph a dateline's bracket may stand, and how long its brackets are.
 MAX_PLACE = 80
+#: Longest whole-line tag read with OCR repairs ("( A. F. P. )", "ats-afp-ap").
+MAX_OCR_TAG = 60
+_OPENERS = re.compile(r"[(\[{\-–—]")
+_DASH = re.compile(r"[-–—]")
+#: A short line that may be a tag only after OCR repairs: dotted initials or joined agencies.
+_OCR_HINT = re.compile(r"(?:[A-Za-z][ \t]*\.[ \t]*){2}|\w-\w")
+#: A line holds a dateline or a tag only where one of these stands.
+_CREDIT_MARK = re.compile(r"[(\[{/\-–—]")
 #: How far into a text whose title runs into its body the dateline may stand.
 LEAD_CHARS = 400
 MAX_LINE_CREDIT = 300
@@ -130,10 +138,10 @@ def tag_line(line: str) -> Credits | None:
     """A line that is a closing tag as a whole ("(sda/reuters/mdl)", "Mit Material von dpa",
     "with AFP", "( A. F. P. )"), with its span (offsets unset); else None."""
     text = line.strip()
-    found = parse_agency_credit(text) or agency_credit(text, bracketed=False)
-    if found is None:
+    found = parse_agency_credit(text)
+    if found is None and len(text) <= MAX_OCR_TAG and _OCR_HINT.search(text):
         inner = text[1:-1] if text[:1] in "([{" and text[-1:] in ")]}" else None
-        found = agency_credit(inner) if inner else None
+        found = agency_credit(inner) if inner else agency_credit(text, bracketed=False)
     if found is None:
         return None
     span = CreditSpan(TAG, text, found.agencies)
@@ -185,6 +193,8 @@ def dateline(text: str, start: int) -> CreditSpan | None:
     lead = _LEAD.match(text, start)
     begin = lead.end() if lead else start
     window = text[begin : begin + MAX_PLACE + 80]
+    if not _OPENERS.search(window):
+        return None
     for m in _GROUP.finditer(window):
         if m.start() > MAX_PLACE or "\n" in window[: m.start()].rstrip():
             break
@@ -221,8 +231,10 @@ def _word_starts(text: str, lo: int, hi: int) -> list[int]:
 
 def _dashed_dateline(text: str, begin: int, window: str) -> CreditSpan | None:
     """ "WASHINGTON, 12. — Reuter. — Le ...": an agency between two dashes after place, date."""
-    dashes = [i for i, c in enumerate(window[: MAX_PLACE + 1]) if c in "-–—"][:3]
-    for dash in dashes:
+    for n, dash_match in enumerate(_DASH.finditer(window, 1, MAX_PLACE + 1)):
+        dash = dash_match.start()
+        if n == 3:
+            break
         m = _DASHED.match(window, dash)
         if not m or "\n" in window[:dash].rstrip():
             continue
@@ -285,10 +297,19 @@ def _forms() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
     return re.compile("|".join(parts), re.IGNORECASE), tuple(owners)
 
 
+@cache
+def _form_starts() -> frozenset[str]:
+    """The (lowercased) first characters of the house forms: a quick test before the regex."""
+    return frozenset(p.lstrip()[:1].lower() for a in AGENCIES for _, p in a.forms)
+
+
 def house_form(line: str) -> Credits | None:
     """A sign-off or copyright line in an agency's house form (from the data file), or None."""
     pattern, owners = _forms()
-    m = pattern.match(line.strip()) if len(line) <= MAX_LINE_CREDIT else None
+    text = line.lstrip()
+    if len(line) > MAX_LINE_CREDIT or text[:1].lower() not in _form_starts():
+        return None
+    m = pattern.match(text.rstrip())
     if not m or m.lastgroup is None:
         return None
     kind, name = owners[int(m.lastgroup[1:])]
@@ -302,7 +323,9 @@ def copyright_credit(line: str) -> Credits | None:
     "Copyright" or a rights phrase ("All rights reserved").
     """
     text = line.strip()
-    m = _COPYRIGHT.match(text) if len(text) <= MAX_LINE_CREDIT else None
+    if len(text) > MAX_LINE_CREDIT or text[:1] not in "©(Cc":
+        return None
+    m = _COPYRIGHT.match(text)
     if not m or not (m["rights"] or text[:1].lower() == "c"):
         return None
     found = agency_credit(m["ag"])
@@ -357,24 +380,27 @@ def _line_span(text: str, start: int, end: int) -> CreditSpan | None:
     return CreditSpan(s.kind, s.surface, s.agencies, start + lead, start + lead + len(s.surface))
 
 
-def find_credits(text: str, *, final: bool = True) -> tuple[CreditSpan, ...]:
+def find_credits(text: str, *, final: bool = True, whole: bool = True) -> tuple[CreditSpan, ...]:
     """Every agency credit of ``text`` as spans with offsets into ``text``, in text order.
 
-    Each line is a paragraph: a line that is a credit as a whole, a dateline opening it, a
-    tag closing it; in the first paragraph also a dateline after a title run into it; a bare agency ("... coupée . ATS") only at the very end of the text, and
-    only when ``final`` (the text ends the report).
+    Each line is a paragraph: a line that is a credit as a whole (unless ``whole=False``), a
+    dateline opening it, a tag closing it; in the first paragraph also a dateline after a
+    title run into it; a bare agency ("... coupée . ATS") only at the very end of the text,
+    and only when ``final`` (the text ends the report).
     """
     spans: list[CreditSpan] = []
     for start, end in _lines(text):
-        whole = _line_span(text, start, end)
-        if whole:
-            spans.append(whole)
+        entire = _line_span(text, start, end) if whole else None
+        if entire:
+            spans.append(entire)
             continue
-        opening = dateline(text, start) if end > start else None
+        if not _CREDIT_MARK.search(text, start, end):
+            continue
+        opening = dateline(text, start)
         if opening is None and not spans and text[:start].strip() == "":
             opening = lead_dateline(text, start, min(end, start + LEAD_CHARS))
         spans += [opening] if opening else []
-        closing = closing_tag(text, start, end) if end > start else None
+        closing = closing_tag(text, start, end)
         if closing and (opening is None or (closing.start or 0) >= (opening.end or 0)):
             spans.append(closing)
     return number_reports(tuple(spans) + (_final_bare(text) if final else ()))
