@@ -394,7 +394,7 @@ def find_credits(text: str, *, final: bool = True, whole: bool = True) -> tuple[
         if entire:
             spans.append(entire)
             continue
-        if not _CREDIT_MARK.search(text, start, end):
+        if not _CREDIT_MARK.search(text, start, end + 4):  # a dateline may end on the next line
             continue
         opening = dateline(text, start)
         if opening is None and not spans and text[:start].strip() == "":
