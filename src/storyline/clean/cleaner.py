@@ -184,7 +184,7 @@ def _removed_credits(lines: list[str], reasons: list[str | None]) -> Credits:
 def _body_credits(body: str) -> tuple[Credits, Residue | None]:
     """Datelines and closing tags left in the cleaned body, with offsets into it; a note when
     the body holds several datelined reports."""
-    spans = find_credits(body)
+    spans = find_credits(body, whole=False)  # whole-line credits were read per line
     agencies = tuple(a for s in spans for a in s.agencies)
     note = several_reports(spans)
     found = Credits(agencies=agencies, lines=tuple(s.surface for s in spans), spans=spans)

@@ -139,7 +139,8 @@ def tag_line(line: str) -> Credits | None:
     "with AFP", "( A. F. P. )"), with its span (offsets unset); else None."""
     text = line.strip()
     found = parse_agency_credit(text)
-    if found is None and len(text) <= MAX_OCR_TAG and _OCR_HINT.search(text):
+    short = len(text) <= MAX_OCR_TAG and text.count(" ") <= 8
+    if found is None and short and _OCR_HINT.search(text):
         inner = text[1:-1] if text[:1] in "([{" and text[-1:] in ")]}" else None
         found = agency_credit(inner) if inner else agency_credit(text, bracketed=False)
     if found is None:
