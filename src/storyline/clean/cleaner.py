@@ -25,6 +25,7 @@ from storyline.clean.grammar import (
     dateline,
     find_credits,
     house_form,
+    may_hold_credit,
     several_reports,
     tag_line,
 )
@@ -158,7 +159,10 @@ def _keep_datelines(lines: list[str], reasons: list[str | None]) -> None:
     """Lines the classifier took for boilerplate are body when they hold a dateline
     ("Wien , 7 . Aug . ( Exchange ) Die ...", "Rome, 19 mars.\n(Havas). Les"): a report starts."""
     for i in range(len(lines)):
-        if reasons[i] not in (None, "boilerplate"):
+        nxt = reasons[i + 1] if i + 1 < len(lines) else ""
+        if reasons[i] != "boilerplate" and (reasons[i] is not None or nxt != "boilerplate"):
+            continue
+        if not may_hold_credit(lines[i]) and not may_hold_credit(lines[i + 1][:4] if nxt else ""):
             continue
         span = dateline("\n".join(lines[i : i + 2]), 0)
         if span is not None:
@@ -174,7 +178,9 @@ def _removed_credits(lines: list[str], reasons: list[str | None]) -> Credits:
     last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
     found = []
     for i, reason in enumerate(reasons):
-        if reason in HEAD_REASONS or reason == "boilerplate":
+        if (reason in HEAD_REASONS or reason == "boilerplate") and (
+            i == last or may_hold_credit(lines[i])
+        ):
             spans = find_credits(lines[i], final=i == last, whole=False)
             spans = tuple(replace(s, start=None, end=None, lineno=i + 1) for s in spans)
             found += [Credits(agencies=tuple(a for s in spans for a in s.agencies), spans=spans)]

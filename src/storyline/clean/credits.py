@@ -40,6 +40,7 @@ _AGENCY_LABEL = re.compile(
     re.IGNORECASE,
 )
 _DASH_PREFIX = re.compile(r"^[-–—]\s*")
+_OPENS_DATELINE = re.compile(r"[(\[{\-–—]")
 _PHOTO_WORDS = re.compile(r"photo|foto|bild|image|bélino|belino|grafik|archiv|symbol", re.I)
 _TOKEN_SPLIT = re.compile(r"\s*(?:/|,|;|\+|&|\bund\b|\band\b)\s*")
 _DESK = re.compile(r"^(?:[a-zäöü]{1,5}\.?|[A-ZÄÖÜ]{1,4}\.?|[A-ZÄÖÜ][a-zäöü]{1,5}\.)$")
@@ -199,7 +200,7 @@ def split_leading_credit(paragraph: str) -> tuple[str, Credits | None]:
     from storyline.clean.grammar import DASHES_AFTER, dateline  # grammar builds on this module
 
     text = paragraph.strip()
-    span = dateline(text, 0)
+    span = dateline(text, 0) if _OPENS_DATELINE.search(text, 0, 160) else None
     if span is None or span.end is None:
         return text, None
     found = Credits(agencies=span.agencies, lines=(span.surface,), spans=(span,))

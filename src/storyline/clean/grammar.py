@@ -381,6 +381,12 @@ def _line_span(text: str, start: int, end: int) -> CreditSpan | None:
     return CreditSpan(s.kind, s.surface, s.agencies, start + lead, start + lead + len(s.surface))
 
 
+def may_hold_credit(line: str) -> bool:
+    """Quick test: only a line with a bracket, a slash or a dash can hold a dateline or a
+    closing tag (a whole-line credit such as "Quelle: dpa" is read by :func:`line_credit`)."""
+    return _CREDIT_MARK.search(line) is not None
+
+
 def find_credits(text: str, *, final: bool = True, whole: bool = True) -> tuple[CreditSpan, ...]:
     """Every agency credit of ``text`` as spans with offsets into ``text``, in text order.
 
