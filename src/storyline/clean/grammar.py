@@ -78,7 +78,7 @@ _DASH = re.compile(r"[-–—]")
 #: A short line that may be a tag only after OCR repairs: dotted initials or joined agencies.
 _OCR_HINT = re.compile(r"(?:[A-Za-z][ \t]*\.[ \t]*){2}|\w-\w")
 #: A line holds a dateline or a tag only where one of these stands.
-_CREDIT_MARK = re.compile(r"[(\[{/\-–—]")
+_CREDIT_MARK = re.compile(r"[(\[{/–—]|\s-|-\s")
 #: How far into a text whose title runs into its body the dateline may stand.
 LEAD_CHARS = 400
 MAX_LINE_CREDIT = 300
@@ -266,14 +266,15 @@ def _inside_quote(before: str) -> bool:
 def closing_tag(text: str, start: int, end: int) -> CreditSpan | None:
     """A tag closing the paragraph ``text[start:end]`` ("... sofort. ( ap )", "/ ats-afp")."""
     line = text[start:end]
-    m = _TAIL_GROUP.search(line, max(0, len(line) - 90)) if line.rstrip()[-1:] in ")]}.,;" else None
+    closes = line.rstrip(" \t.,;")[-1:] in ")]}"
+    m = _TAIL_GROUP.search(line, max(0, len(line) - 90)) if closes else None
     before = line[: m.start()].rstrip(" \t") if m else ""
     last = end == len(text) and before.endswith(",")  # "..., (ats)" ends a text too
     if m and (not before or before[-1] in _ENDS or last) and not _inside_quote(before):
         found = agency_credit(m.group(1))
         if found:
             return _span(TAG, found, text, start + m.start(), start + m.end(0) - _trail(m[0]))
-    m = _SLASH_TAG.search(line, max(0, len(line) - 40))
+    m = _SLASH_TAG.search(line, max(0, len(line) - 40)) if "/" in line[-40:] else None
     found = agency_credit(m.group(1), bracketed=False) if m else None
     if m and found:
         return _span(TAG, found, text, start + m.start(1), start + m.end(1))
