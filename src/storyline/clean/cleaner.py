@@ -158,6 +158,8 @@ def _cut_trailing_credit(
 def _keep_datelines(lines: list[str], reasons: list[str | None]) -> None:
     """Lines the classifier took for boilerplate are body when they hold a dateline
     ("Wien , 7 . Aug . ( Exchange ) Die ...", "Rome, 19 mars.\n(Havas). Les"): a report starts."""
+    if "boilerplate" not in reasons:
+        return
     for i in range(len(lines)):
         nxt = reasons[i + 1] if i + 1 < len(lines) else ""
         if reasons[i] != "boilerplate" and (reasons[i] is not None or nxt != "boilerplate"):
@@ -191,6 +193,8 @@ def _body_credits(body: str) -> tuple[Credits, Residue | None]:
     """Datelines and closing tags left in the cleaned body, with offsets into it; a note when
     the body holds several datelined reports."""
     spans = find_credits(body, whole=False)  # whole-line credits were read per line
+    if not spans:
+        return Credits(), None
     agencies = tuple(a for s in spans for a in s.agencies)
     note = several_reports(spans)
     found = Credits(agencies=agencies, lines=tuple(s.surface for s in spans), spans=spans)

@@ -116,8 +116,14 @@ def _uniq(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(x for x in items if x))
 
 
+_NONE = Credits()
+
+
 def merge_credits(*cs: Credits) -> Credits:
     """Order-preserving, de-duplicated union of every field of ``cs``."""
+    cs = tuple(c for c in cs if c != _NONE)
+    if not cs:
+        return _NONE
     fields = ("agencies", "desk", "photo", "photo_agencies", "quoted_sources", "lines")
     spans = tuple(dict.fromkeys(s for c in cs for s in c.spans))
     return Credits(**{f: _uniq(x for c in cs for x in getattr(c, f)) for f in fields}, spans=spans)
