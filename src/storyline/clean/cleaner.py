@@ -27,6 +27,7 @@ from storyline.clean.grammar import (
     house_form,
     may_hold_credit,
     several_reports,
+    signed_line_starts,
     tag_line,
 )
 from storyline.clean.residue import author_name, is_blank, navigation_runs, rule_reason
@@ -63,7 +64,8 @@ def _line_credit(line: str) -> tuple[str, Credits] | None:
     text = line.strip()
     if len(text) > MAX_CREDIT_LINE:
         return None
-    if found := house_form(text) or copyright_credit(text):
+    signed = text[:1].lower() in signed_line_starts()
+    if signed and (found := house_form(text) or copyright_credit(text)):
         return "agency-credit", found
     if found := parse_photo_credit(text):
         return "photo-credit", found

@@ -305,6 +305,12 @@ def _form_starts() -> frozenset[str]:
     return frozenset(p.lstrip()[:1].lower() for a in AGENCIES for _, p in a.forms)
 
 
+@cache
+def signed_line_starts() -> frozenset[str]:
+    """First characters (lowercased) of every sign-off and copyright line: a quick test."""
+    return _form_starts() | {"©", "(", "c"}
+
+
 def house_form(line: str) -> Credits | None:
     """A sign-off or copyright line in an agency's house form (from the data file), or None."""
     pattern, owners = _forms()
