@@ -428,7 +428,9 @@ def show(story_id: str, db: str, as_json: bool) -> None:
 def clean(
     paths: tuple[str, ...], fmt: str, source: str | None, jsonl: bool, max_bytes: int | None
 ) -> None:
-    """Clean PATHS and print the cleaned text (or JSON lines) with what was removed."""
+    """Clean PATHS and print the cleaned text (or JSON lines) with its agency credits (each
+    with its form: dateline, tag, byline, sign-off, copyright, and where it stands) and what
+    was removed."""
     from storyline.export import clean_dict
     from storyline.model import Failure
     from storyline.pipeline import prepare
@@ -496,8 +498,8 @@ def serve(db: str, host: str, port: int, **settings: Any) -> None:
 @click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def article(article_id: str, db: str, as_json: bool) -> None:
-    """Show one stored article: metadata, credits, removed residue, shared passages,
-    duplicate group and wire attribution."""
+    """Show one stored article: metadata, credits (each agency credit with its form and
+    place), removed residue, shared passages, duplicate group and wire attribution."""
     from storyline.errors import NotFound
     from storyline.pipeline import article_report
 

@@ -18,6 +18,27 @@ KINDS = (VERBATIM, NEAR_VERBATIM, PARAPHRASE, UNIQUE)
 
 
 @dataclass(frozen=True, slots=True)
+class CreditSpan:
+    """Where one agency credit was found: its form, its words and its place.
+
+    ``kind``: ``dateline`` ("Berlin (dpa) -"), ``tag`` ("(dpa/red)", "Mit Material von AFP",
+    "with AFP"), ``byline`` ("Von Anna Muster, dpa"), ``sign-off`` ("Reporting by ...; Editing
+    by ..."), ``copyright`` ("© dpa-infocom"). ``surface``: the credit as printed.
+    ``start``/``end``: character offsets of ``surface`` in the cleaned ``Article.text``; None
+    when the credit was removed from the text (then ``lineno`` is its input line, as in
+    :class:`Residue`). ``report``: which datelined report of a page it credits (0 = first).
+    """
+
+    kind: str
+    surface: str
+    agencies: tuple[str, ...]
+    start: int | None = None
+    end: int | None = None
+    lineno: int | None = None
+    report: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Credits:
     """Who an article credits, three kinds kept apart.
 
@@ -27,6 +48,7 @@ class Credits:
     ``photo_agencies``: canonical agencies named in photo credits.
     ``quoted_sources``: agencies or outlets the body cites ("Tass", "Interfax").
     ``lines``: the credit strings as found in the input.
+    ``spans``: each agency credit with its kind and place (:class:`CreditSpan`).
     """
 
     agencies: tuple[str, ...] = ()
@@ -35,6 +57,7 @@ class Credits:
     photo_agencies: tuple[str, ...] = ()
     quoted_sources: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()
+    spans: tuple[CreditSpan, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

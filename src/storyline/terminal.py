@@ -17,6 +17,7 @@ from storyline.model import (
     UNIQUE,
     Article,
     CopiedPassage,
+    CreditSpan,
     Failure,
     Membership,
     OutletDependency,
@@ -111,14 +112,22 @@ def describe_pending(p: Pending) -> str:
 
 
 def print_clean(console: Console, article: Article) -> None:
-    """A cleaned article: header fields, the text, then each removed line with its reason."""
+    """A cleaned article: header fields, the text, its agency credits, then each removed line
+    with its reason."""
     console.rule(Text(f"{article.path or article.id} ({article.source})", style="bold"))
     for label, value in (("title", article.title), ("kicker", article.kicker),
                          ("teaser", article.teaser), ("language", article.language)):  # fmt: skip
         if value:
             console.print(Text(f"{label}: ", style="bold") + Text(value))
     console.print(Text(article.text))
+    print_credit_spans(console, article)
     print_removed(console, article)
+
+
+def print_credit_spans(console: Console, article: Article) -> None:
+    """One line per agency credit: its kind, surface, agencies and where it was found."""
+    for span in article.credits.spans:
+        console.print(Text(f"credit {span.kind}: ", style="bold") + Text(credit_span_line(span)))
 
 
 def print_analysis(console: Console, report: StoryReport) -> None:
@@ -215,6 +224,15 @@ def print_removed(console: Console, article: Article) -> None:
         console.print(Text(f"  removed {blank} blank lines", style="dim"))
 
 
+def credit_span_line(span: CreditSpan) -> str:
+    """ "'Berlin (dpa)' dpa at 0-12" or "'(dpa/red)' dpa, removed line 26"."""
+    where = (
+        f"at {span.start}-{span.end}" if span.start is not None else f"removed line {span.lineno}"
+    )
+    report = f", report {span.report + 1}" if span.report else ""
+    return f"{span.surface!r} {', '.join(span.agencies)} {where}{report}"
+
+
 def print_article(console: Console, report: ArticleReport) -> None:
     """One article: metadata, credits, removed residue, passages, group, attribution."""
     a = report.article
@@ -228,6 +246,7 @@ def print_article(console: Console, report: ArticleReport) -> None:
         values = getattr(a.credits, field)
         if values:
             console.print(Text(f"credits {field}: ", style="bold") + Text(", ".join(values)))
+    print_credit_spans(console, a)
     print_removed(console, a)
     partners = {p.id: p for p in report.partners}
     names = {i: f"{i} ({p.source})" for i, p in partners.items()}

@@ -8,24 +8,37 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from storyline.clean.credits import (
     merge_credits,
-    parse_agency_credit,
     parse_photo_credit,
     quoted_sources,
     split_trailing_credit,
 )
 from storyline.clean.features import content_scores, load_model
+from storyline.clean.grammar import (
+    TAG,
+    byline_credit,
+    copyright_credit,
+    dateline,
+    find_credits,
+    house_form,
+    may_hold_credit,
+    several_reports,
+    signed_line_starts,
+    tag_line,
+)
 from storyline.clean.residue import author_name, is_blank, navigation_runs, rule_reason
 from storyline.clean.structure import mark_captions, mark_head
-from storyline.model import Article, Credits, Residue
+from storyline.model import Article, Credits, CreditSpan, Residue
 from storyline.text.lang import detect_language
 from storyline.text.normalize import normalize_newlines
 
 METHOD = "clean.v1"
+#: Removal reasons of the head lines marked by :func:`storyline.clean.structure.mark_head`.
+HEAD_REASONS = frozenset({"title", "kicker", "teaser"})
 MAX_CREDIT_LINE = 200
 MAX_AUTHOR_LINE = 80
 #: The line classifier judges only page dumps: documents with at least this many non-blank
@@ -51,24 +64,34 @@ def _line_credit(line: str) -> tuple[str, Credits] | None:
     text = line.strip()
     if len(text) > MAX_CREDIT_LINE:
         return None
+    signed = text[:1].lower() in signed_line_starts()
+    if signed and (found := house_form(text) or copyright_credit(text)):
+        return "agency-credit", found
     if found := parse_photo_credit(text):
         return "photo-credit", found
-    if found := parse_agency_credit(text):
+    if found := tag_line(text):
         return "agency-credit", found
     return None
+
+
+def _at_line(credits: Credits, lineno: int) -> Credits:
+    """``credits`` with its spans placed on input line ``lineno`` (the line was removed)."""
+    spans = tuple(dataclasses.replace(s, lineno=lineno) for s in credits.spans)
+    return dataclasses.replace(credits, spans=spans)
 
 
 def _rule_marks(lines: list[str], navigation: bool) -> Marks:
     reasons: list[str | None] = []
     credits: list[Credits] = []
     author = None
-    for line in lines:
+    for i, line in enumerate(lines):
         reason = "blank" if is_blank(line) else None
         if reason is None and (found := _line_credit(line)):
             reason, credit = found
-            credits.append(credit)
+            credits.append(_at_line(credit, i + 1))
         if reason is None and len(line) <= MAX_AUTHOR_LINE and (name := author_name(line)):
             reason, author = "author-line", author or name
+            credits += [_at_line(c, i + 1)] if (c := byline_credit(line)) else []
         reasons.append(reason or rule_reason(line))
     for i in navigation_runs(lines) if navigation else ():
         reasons[i] = reasons[i] or "navigation"
@@ -123,12 +146,61 @@ def _cut_trailing_credit(
     rest, found = split_trailing_credit(lines[last])
     if found is None:
         return Credits(), None
+    cut = lines[last].strip()[len(rest) :].strip()
+    found = _at_line(
+        dataclasses.replace(found, spans=(CreditSpan(TAG, cut, found.agencies),)), last + 1
+    )
     if not rest:
         reasons[last] = "agency-credit"
         return found, None
-    cut = lines[last].strip()[len(rest) :].strip()
     lines[last] = rest
     return found, Residue(cut, "agency-credit", last + 1)
+
+
+def _keep_datelines(lines: list[str], reasons: list[str | None]) -> None:
+    """Lines the classifier took for boilerplate are body when they hold a dateline
+    ("Wien , 7 . Aug . ( Exchange ) Die ...", "Rome, 19 mars.\n(Havas). Les"): a report starts."""
+    if "boilerplate" not in reasons:
+        return
+    for i in range(len(lines)):
+        nxt = reasons[i + 1] if i + 1 < len(lines) else ""
+        if reasons[i] != "boilerplate" and (reasons[i] is not None or nxt != "boilerplate"):
+            continue
+        if not may_hold_credit(lines[i]) and not may_hold_credit(lines[i + 1][:4] if nxt else ""):
+            continue
+        span = dateline("\n".join(lines[i : i + 2]), 0)
+        if span is not None:
+            stop = i + 2 if (span.end or 0) > len(lines[i]) + 1 else i + 1
+            for k in range(i, stop):
+                reasons[k] = None if reasons[k] == "boilerplate" else reasons[k]
+
+
+def _removed_credits(lines: list[str], reasons: list[str | None]) -> Credits:
+    """Credits on head lines (title, kicker, teaser) and on lines the classifier removed: a
+    print page's OCR lines often look like boilerplate to it. A bare closing agency ("...
+    coupée . ATS") counts on the last line only."""
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
+    found = []
+    for i, reason in enumerate(reasons):
+        if (reason in HEAD_REASONS or reason == "boilerplate") and (
+            i == last or may_hold_credit(lines[i])
+        ):
+            spans = find_credits(lines[i], final=i == last, whole=False)
+            spans = tuple(replace(s, start=None, end=None, lineno=i + 1) for s in spans)
+            found += [Credits(agencies=tuple(a for s in spans for a in s.agencies), spans=spans)]
+    return merge_credits(*found)
+
+
+def _body_credits(body: str) -> tuple[Credits, Residue | None]:
+    """Datelines and closing tags left in the cleaned body, with offsets into it; a note when
+    the body holds several datelined reports."""
+    spans = find_credits(body, whole=False)  # whole-line credits were read per line
+    if not spans:
+        return Credits(), None
+    agencies = tuple(a for s in spans for a in s.agencies)
+    note = several_reports(spans)
+    found = Credits(agencies=agencies, lines=tuple(s.surface for s in spans), spans=spans)
+    return merge_credits(found), Residue(note, "several-reports") if note else None
 
 
 def clean(
@@ -152,10 +224,13 @@ def clean(
     kicker, title, teaser = mark_head(lines, reasons, article.title)
     if not html:
         classify(marks, model or load_model())
+        _keep_datelines(lines, reasons)
     credit, cut = _cut_trailing_credit(lines, reasons)
     removed = [Residue(marks.lines[i], r, i + 1) for i, r in enumerate(reasons) if r is not None]
-    removed += [cut] if cut else []
     body = "\n".join(line for line, r in zip(lines, reasons, strict=True) if r is None)
+    in_body, note = _body_credits(body)
+    in_body = merge_credits(in_body, _removed_credits(lines, reasons))
+    removed += [x for x in (cut, note) if x]
     language = article.language or detect_language(body)
     sources = Credits(quoted_sources=quoted_sources(body, language))
     return dataclasses.replace(
@@ -167,7 +242,7 @@ def clean(
         teaser=article.teaser or _line(lines, teaser),
         author=article.author or marks.author,
         captions=article.captions or tuple(lines[i].strip() for i in captions),
-        credits=merge_credits(article.credits, marks.credits, credit, sources),
+        credits=merge_credits(article.credits, marks.credits, credit, in_body, sources),
         language=language,
     )
 

@@ -12,7 +12,7 @@ from storyline.model import Credits
 from storyline.text.agencies import NEWS, Agency, canonical_agency, find_agency, mention_pattern
 from storyline.text.segment import sentence_spans
 
-METHOD = "clean.credits.v1"
+METHOD = "clean.credits.v2"
 __all__ = [
     "METHOD",
     "canonical_agency",
@@ -32,14 +32,19 @@ _AGENCY_LABEL = re.compile(
     r"^(?:(?:quellen?|sources?|agenturen|agentur|credit)\s*:\s*"
     r"|(?:mit|with)\s+(?:agentur)?material\s+(?:von|der|des|aus|from|by)\s+(?:(?:den|der|the)\s+)?"
     r"(?:(?:nachrichten)?agentur(?:en)?\s+|news\s+agenc(?:y|ies)\s+)?"
-    r"|(?:additional\s+)?(?:material|reporting)\s+(?:von|from|by)\s+)",
+    r"|(?:additional\s+)?(?:material|reporting)\s+(?:von|from|by)\s+"
+    r"|(?:with|avec|con)\s+(?:(?:información|informazioni|material|reporting)\s+(?:de|di|from)\s+)?"
+    r"(?:l['’]\s*|la\s+|las\s+|les\s+)?(?:agences?\s+|agencias?\s+|agenzie\s+)?"
+    r"|(?:(?:dernières\s+)?dépêches|télégrammes|service\s+spécial)\s+(?:de\s+l['’]\s*|des\s+|de\s+)"
+    r"|(?:fuentes?|fonte|fonti)\s*:\s*)",
     re.IGNORECASE,
 )
 _DASH_PREFIX = re.compile(r"^[-–—]\s*")
+_OPENS_DATELINE = re.compile(r"[(\[{\-–—]")
+_PHOTO_WORDS = re.compile(r"photo|foto|bild|image|bélino|belino|grafik|archiv|symbol", re.I)
 _TOKEN_SPLIT = re.compile(r"\s*(?:/|,|;|\+|&|\bund\b|\band\b)\s*")
-_DESK = re.compile(r"^(?:[a-zäöü]{1,5}|[A-ZÄÖÜ]{1,4})\.?$")
+_DESK = re.compile(r"^(?:[a-zäöü]{1,5}\.?|[A-ZÄÖÜ]{1,4}\.?|[A-ZÄÖÜ][a-zäöü]{1,5}\.)$")
 _PAREN_TAIL = re.compile(rf"\s*[(\[]([^()\[\]]{{1,{MAX_CREDIT_CHARS}}})[)\]]\s*$")
-_DATELINE = re.compile(r"^([A-ZÄÖÜ][\w.'’ /-]{1,40}?)\s*(\([^()]{1,60}\))\s*[-–—:]\s+(?=\S)")
 
 _PHOTO_LABEL = re.compile(
     r"^[(\[]?\s*(?:(?:foto|fotos|bild|bilder|bildquelle|fotoquelle|photo|photos|image|images|"
@@ -111,10 +116,17 @@ def _uniq(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(x for x in items if x))
 
 
+_NONE = Credits()
+
+
 def merge_credits(*cs: Credits) -> Credits:
     """Order-preserving, de-duplicated union of every field of ``cs``."""
+    cs = tuple(c for c in cs if c != _NONE)
+    if not cs:
+        return _NONE
     fields = ("agencies", "desk", "photo", "photo_agencies", "quoted_sources", "lines")
-    return Credits(**{f: _uniq(x for c in cs for x in getattr(c, f)) for f in fields})
+    spans = tuple(dict.fromkeys(s for c in cs for s in c.spans))
+    return Credits(**{f: _uniq(x for c in cs for x in getattr(c, f)) for f in fields}, spans=spans)
 
 
 def _agency_body(s: str) -> str:
@@ -146,7 +158,8 @@ def parse_agency_credit(s: str) -> Credits | None:
 
     Every slash/comma/"und"-separated token must be a known agency or short desk initials,
     and at least one must be a news agency; so a sentence that mentions an agency is no credit.
-    A bare word that is also a common word ("Mehr") is no credit on its own.
+    A bare word that is also a common word ("Mehr") is no credit on its own; a photo
+    credit ("(AP Photo)", "(Archivbild)") is none.
     """
     if not s or len(s) > MAX_CREDIT_CHARS:
         return None
@@ -154,7 +167,7 @@ def parse_agency_credit(s: str) -> Credits | None:
     tokens = [t for t in _TOKEN_SPLIT.split(body) if t]
     bare = len(tokens) == 1 and body == s.strip().rstrip(".… ").strip()
     found = _classify(tokens, bare) if tokens else None
-    if found is None:
+    if found is None or _PHOTO_WORDS.search(s):
         return None
     return Credits(agencies=_uniq(found[0]), desk=_uniq(found[1]), lines=(s.strip(),))
 
@@ -188,12 +201,16 @@ def split_trailing_credit(paragraph: str) -> tuple[str, Credits | None]:
 
 
 def split_leading_credit(paragraph: str) -> tuple[str, Credits | None]:
-    """Cut a dateline credit such as "Moskau (dpa) - " off the start of ``paragraph``."""
-    m = _DATELINE.match(paragraph.lstrip())
-    found = parse_agency_credit(m.group(2)) if m else None
-    if not m or not found:
-        return paragraph.strip(), None
-    return paragraph.lstrip()[m.end() :].strip(), found
+    """Cut a dateline credit such as "Moskau (dpa) - " off the start of ``paragraph``
+    (the dateline grammar of :mod:`storyline.clean.grammar`)."""
+    from storyline.clean.grammar import DASHES_AFTER, dateline  # grammar builds on this module
+
+    text = paragraph.strip()
+    span = dateline(text, 0) if _OPENS_DATELINE.search(text, 0, 160) else None
+    if span is None or span.end is None:
+        return text, None
+    found = Credits(agencies=span.agencies, lines=(span.surface,), spans=(span,))
+    return DASHES_AFTER.sub("", text[span.end :], count=1).strip(), found
 
 
 def _photo_agencies(credit: str) -> tuple[str, ...]:
@@ -224,10 +241,12 @@ def parse_photo_credit(line: str) -> Credits | None:
 
 
 def _credit_free_lines(text: str) -> Iterable[str]:
-    """Lines that may cite a source (a cue word), without photo or trailing agency credits."""
+    """Lines that may cite a source (a cue word), without photo credits, trailing agency
+    credits and datelines."""
     for line in text.split("\n"):
         if _has_cue(_fold(line)) and parse_photo_credit(line) is None:
             body, _ = split_trailing_credit(line)
+            body, _ = split_leading_credit(body)
             if body:
                 yield body
 

@@ -17,11 +17,13 @@ from storyline.model import (
     Article,
     Comparison,
     Credits,
+    CreditSpan,
     Member,
     Residue,
     Share,
     Story,
 )
+from storyline.records import record_from_value, record_to_value
 
 if TYPE_CHECKING:
     import sqlite3
@@ -61,13 +63,22 @@ def time_key(value: datetime | None) -> str:
     return value.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
-def credits_to_dict(credits: Credits) -> dict[str, list[str]]:
-    """The JSON form of :class:`Credits`: each field a list of strings."""
-    return {name: _str_list(getattr(credits, name), name) for name in Credits.__slots__}
+_CREDIT_LISTS = tuple(name for name in Credits.__slots__ if name != "spans")
+
+
+def credits_to_dict(credits: Credits) -> dict[str, Any]:
+    """The JSON form of :class:`Credits`: each field a list of strings, ``spans`` a list of
+    :class:`~storyline.model.CreditSpan` dicts."""
+    out: dict[str, Any] = {name: _str_list(getattr(credits, name), name) for name in _CREDIT_LISTS}
+    out["spans"] = record_to_value(credits.spans)
+    return out
 
 
 def credits_from_dict(data: Mapping[str, Any]) -> Credits:
-    return Credits(**{name: tuple(data.get(name, ())) for name in Credits.__slots__})
+    """The :class:`Credits` of a dict from :func:`credits_to_dict`; rows stored before spans
+    existed (no ``spans`` key) load with no spans."""
+    spans = record_from_value(tuple[CreditSpan, ...], data.get("spans") or ())
+    return Credits(**{name: tuple(data.get(name, ())) for name in _CREDIT_LISTS}, spans=spans)
 
 
 def residue_to_dict(residue: Residue) -> dict[str, Any]:

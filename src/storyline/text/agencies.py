@@ -1,6 +1,7 @@
 """News and photo agencies: canonical names and the spellings they appear under.
 
-Pure data and lookups, no I/O. ``kind`` is ``"news"`` for agencies that supply text (they
+The agencies are data: ``storyline/data/agencies.tsv``, one agency a line (read once at
+import); the rest are lookups. ``kind`` is ``"news"`` for agencies that supply text (they
 count as text credits) and ``"photo"`` for picture agencies and pools (only photo credits).
 """
 
@@ -10,9 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib import resources
 
 NEWS = "news"
 PHOTO = "photo"
+#: Kinds of house credit forms in the data file.
+FORM_KINDS = ("sign-off", "copyright")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,111 +25,40 @@ class Agency:
 
     ``strict``: the name is also a common word or name ("Mehr", "Sputnik", "Bloomberg"), so in
     running text it only counts right next to a word such as "Agentur" or "agency".
+    ``forms``: house credit forms as (kind, pattern) pairs, ``*`` standing for free words
+    ("sign-off", "Reporting by *; Editing by *").
     """
 
     name: str
     kind: str
     aliases: tuple[str, ...] = ()
     strict: bool = False
+    forms: tuple[tuple[str, str], ...] = ()
 
 
-def _a(name: str, *aliases: str, kind: str = NEWS, strict: bool = False) -> Agency:
-    return Agency(name, kind, (name, *aliases), strict)
+def _parse_line(line: str) -> Agency:
+    """One data line: name, kind, flags, aliases and forms, tab-separated (see the file)."""
+    cells = [*line.rstrip("\n").split("\t"), "", "", "", ""]
+    name, kind, flags, aliases, forms = (c.strip() for c in cells[:5])
+    if not name or kind not in (NEWS, PHOTO):
+        raise ValueError(f"agencies.tsv: bad line {line!r:.80}: needs a name and news|photo")
+    spellings = (name, *(a.strip() for a in aliases.split("|") if a.strip()))
+    pairs = tuple(tuple(f.strip().split(":", 1)) for f in forms.split("|") if f.strip())
+    if any(len(f) != 2 or f[0] not in FORM_KINDS for f in pairs):
+        raise ValueError(
+            f"agencies.tsv: bad form in {line!r:.80}: use sign-off:... or copyright:..."
+        )
+    return Agency(name, kind, spellings, "strict" in flags.split(","), pairs)  # type: ignore[arg-type]
 
 
-AGENCIES: tuple[Agency, ...] = (
-    _a("dpa", "Deutsche Presse-Agentur", "dpa-infocom"),
-    _a("dpa-AFX", "AFX", "dpa AFX"),
-    _a("AFP", "Agence France-Presse", "Agence France Presse"),
-    _a("AP", "Associated Press", "The Associated Press", "AP Photo"),
-    _a("Reuters", "Thomson Reuters"),
-    _a("Keystone-SDA", "SDA", "Keystone-ATS", "ATS", "SDA-ATS", "Schweizerische Depeschenagentur"),
-    _a("APA", "Austria Presse Agentur", "APA-OTS"),
-    _a("KNA", "Katholische Nachrichten-Agentur"),
-    _a("epd", "Evangelischer Pressedienst"),
-    _a("dts", "dts Nachrichtenagentur"),
-    _a("Tass", "ITAR-Tass", "Itar Tass", "TASS"),
-    _a("Interfax", "Interfax-Ukraine"),
-    _a("RIA Novosti", "RIA", "Ria Nowosti", "RIA-Nowosti", "RIA-Novosti"),
-    _a("Sputnik", "Sputnik News", strict=True),
-    _a("Xinhua", "Xinhua News Agency", "Neues China"),
-    _a("Yonhap", "Yonhap News Agency"),
-    _a("KCNA", "Korean Central News Agency", "KCNA Watch"),
-    _a("Kyodo", "Kyodo News"),
-    _a("Jiji Press", "Jiji", strict=True),
-    _a("ANSA"),
-    _a("EFE", "Agencia EFE"),
-    _a("Europa Press"),
-    _a("PAP", "Polska Agencja Prasowa"),
-    _a("CTK", "ČTK", "CTK"),
-    _a("TASR"),
-    _a("MTI"),
-    _a("Belga", strict=True),
-    _a("ANP"),
-    _a("NTB"),
-    _a("TT", "TT Nyhetsbyrån", strict=True),
-    _a("Ritzau", strict=True),
-    _a("STT"),
-    _a("Lusa", strict=True),
-    _a("ANA-MPA", "ANA", strict=True),
-    _a("BTA"),
-    _a("Agerpres"),
-    _a("HINA", strict=True),
-    _a("STA", strict=True),
-    _a("Tanjug"),
-    _a("Anadolu", "Anadolu Agency", "Anadolu Ajansı", "AA", strict=True),
-    _a("UPI", "United Press International"),
-    _a("PTI", "Press Trust of India"),
-    _a("IANS"),
-    _a("ANI", "Asian News International"),
-    _a("Bloomberg", "Bloomberg News", strict=True),
-    _a("Dow Jones", "Dow Jones Newswires"),
-    _a("BBC Monitoring"),
-    _a("Ukrinform"),
-    _a("Unian", strict=True),
-    _a("Belta", strict=True),
-    _a("IRNA"),
-    _a("ISNA"),
-    _a("Tasnim", strict=True),
-    _a("Fars", strict=True),
-    _a("Mehr", strict=True),
-    _a("SANA", strict=True),
-    _a("MENA", strict=True),
-    _a("WAM", strict=True),
-    _a("SPA", "Saudi Press Agency", strict=True),
-    _a("KUNA"),
-    _a("QNA"),
-    _a("Petra", strict=True),
-    _a("WAFA"),
-    _a("CNA", "Central News Agency"),
-    _a("Antara", strict=True),
-    _a("Bernama"),
-    _a("PNA", "Philippine News Agency"),
-    _a("VNA", "Vietnam News Agency"),
-    _a("Prensa Latina"),
-    _a("Notimex"),
-    _a("Agência Brasil", "Agencia Brasil"),
-    _a("Télam", "Telam"),
-    _a("CP", "Canadian Press", "The Canadian Press", strict=True),
-    _a("AAP", "Australian Associated Press"),
-    _a("EPA", "EPA-EFE", "European Pressphoto Agency", kind=PHOTO),
-    _a("Getty Images", "Getty", "Getty Images News", kind=PHOTO),
-    _a("Imago", "Imago Images", kind=PHOTO),
-    _a("picture alliance", "picture-alliance", "Picture Alliance", kind=PHOTO),
-    _a("Keystone", kind=PHOTO),
-    _a("Pool", kind=PHOTO),
-    _a("Shutterstock", kind=PHOTO),
-    _a("Alamy", kind=PHOTO),
-    _a("iStock", "iStockphoto", kind=PHOTO),
-    _a("Sipa", "SIPA Press", "Sipa USA", kind=PHOTO),
-    _a("ZUMA", "ZUMA Press", "ZUMA Wire", kind=PHOTO),
-    _a("NurPhoto", kind=PHOTO),
-    _a("ullstein bild", kind=PHOTO),
-    _a("akg-images", kind=PHOTO),
-    _a("Freshfocus", kind=PHOTO),
-    _a("Action Press", kind=PHOTO),
-    _a("Unsplash", kind=PHOTO),
-    _a("Pixabay", kind=PHOTO),
+def read_agencies(text: str) -> tuple[Agency, ...]:
+    """The agencies of a data file in the format of ``storyline/data/agencies.tsv``."""
+    lines = (x for x in text.splitlines() if x.strip() and not x.startswith("#"))
+    return tuple(_parse_line(x) for x in lines)
+
+
+AGENCIES: tuple[Agency, ...] = read_agencies(
+    resources.files("storyline.data").joinpath("agencies.tsv").read_text(encoding="utf-8")
 )
 
 _SEP = re.compile(r"[\s\-‐‑‒–—_]+")
