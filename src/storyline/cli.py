@@ -93,19 +93,20 @@ def ingest(
     quiet: bool,
     max_bytes: int | None,
 ) -> None:
-    """Read, clean and store PATHS (files, folders, globs); update stories."""
-    from rich.progress import Progress
+    """Read, clean and store PATHS (files, folders, globs); update stories.
 
+    The progress bar shows the stage running (read, clean, reuse, profile, assign, compare,
+    store), the articles read so far and the articles per second since the start."""
     from storyline.pipeline import ingest as run_ingest
-    from storyline.terminal import print_ingest
+    from storyline.stages import watch
+    from storyline.terminal import ingest_progress, print_ingest
 
     console = _console()
-    with _open(db) as store, Progress(console=console, disable=quiet, transient=True) as bar:
-        task = bar.add_task("ingesting", total=None)
-        tick = lambda _: bar.advance(task)  # noqa: E731
-        report = run_ingest(
-            store, paths, source=source, format=fmt, max_bytes=max_bytes, progress=tick
-        )
+    with _open(db) as store, ingest_progress(console, disable=quiet) as bar:
+        with watch(bar.stage):
+            report = run_ingest(
+                store, paths, source=source, format=fmt, max_bytes=max_bytes, progress=bar.tick
+            )
     print_ingest(console, report)
     _fail_if_nothing(len(report.ingested) + len(report.duplicates), list(report.failures))
 

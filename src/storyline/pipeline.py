@@ -25,6 +25,7 @@ from storyline.model import (
     SharedPassage,
     Story,
 )
+from storyline.stages import enter
 from storyline.store.base import Store
 
 if TYPE_CHECKING:
@@ -97,12 +98,14 @@ def clean_items(
     clean_batch = partial(serial_clean_batch, workers=None)
 
     articles: list[Article] = []
+    enter("read")
     for item in items:
         if isinstance(item, Failure):
             _tick(progress, item)
             yield item
         else:
             articles.append(item)
+    enter("clean")
     for article in _clean_safely(articles, clean_batch):
         _tick(progress, article)
         yield article
@@ -173,10 +176,12 @@ def store_items(store: Store, items: Iterable[Article | Failure]) -> IngestRepor
     items = list(items)
     failures = tuple(i for i in items if isinstance(i, Failure))
     articles = _unique([i for i in items if isinstance(i, Article)])
+    enter("store")
     added = store.add_articles(articles) if articles else []
     new = tuple(a.id for a, is_new in zip(articles, added, strict=True) if is_new)
     old = tuple(a.id for a, is_new in zip(articles, added, strict=True) if not is_new)
     if new:
+        enter("reuse")
         update_reuse(store, [a for a, is_new in zip(articles, added, strict=True) if is_new])
     stories = restory(store) if new else store.count_stories()
     return IngestReport(new, old, failures, stories)
@@ -439,16 +444,19 @@ def explained(
     *,
     model: str = "use",
     store: Store | None = None,
+    profiles: Sequence[Profile] | None = None,
 ) -> StoryReport:
     """The report with ``extras["membership"]``: one Membership per article saying why it is in
     the story. With ``store`` (and the "use" model) the members' profiles stored at ingest are
-    used; else, or when one is missing, every member is encoded again (~0.1 s each). An
-    article a recorded correction placed says so ("moved", "split", "merged") and is pinned."""
+    used (or ``profiles``, the members' profiles as stored, when the caller has read them);
+    else, or when one is missing, every member is encoded again (~0.1 s each). An article a
+    recorded correction placed says so ("moved", "split", "merged") and is pinned."""
     if "membership" in report.extras:
         return report
     from storyline.stories.explain import explain_story
 
-    profiles = stored_profiles(store, report.story.articles) if store and model == "use" else None
+    if profiles is None and store and model == "use":
+        profiles = stored_profiles(store, report.story.articles)
     placed = _placed_by(corrections)
     members = tuple(
         replace(m, reason=placed[m.article], pinned=True) if m.article in placed else m
@@ -555,11 +563,14 @@ def assign_stream(store: Store) -> int:
     from storyline.stories.replay import arrival_order, titled
     from storyline.stories.state_codec import state_to_bytes
 
+    enter("assign")
     corrections = store.corrections()
     assigner, articles = _resume_assigner(store, corrections)
     fresh_ids = [a for a in store.article_ids() if a not in assigner.index_]
     fresh = arrival_order(_load(store, articles, fresh_ids))
-    profiles = assigner.profile(fresh) if fresh else []
+    enter("profile")
+    profiles = profile_articles(assigner, fresh)
+    enter("assign")
     assigner.partial_fit(fresh, profiles)
     previous = {s.id: s for s in store.stories()}
     current = assigner.stories()
@@ -571,12 +582,23 @@ def assign_stream(store: Store) -> int:
         store.count_story_profiles() + len(rows), len(corrections), state_to_bytes(assigner)
     )
     stories = titled(changed, articles, previous)
+    enter("compare")
     pairs = tuple((s, _comparison(store, s, previous, articles)) for s in stories)
     removed = tuple(previous.keys() - {s.id for s in current})
+    enter("store")
     store.save_assignment(Assignment(rows, state, pairs, removed))
     reports = [StoryReport(s, _members(s, articles), c) for s, c in pairs]
+    enter("compare")
     store_analyses(store, reports, corrections)
     return len(current)
+
+
+def profile_articles(assigner: StoryAssigner, articles: Sequence[Article]) -> list[Profile]:
+    """Similarity profiles of ``articles`` for ``assigner``: large batches on every core
+    (see :mod:`storyline.stories.workers`)."""
+    from storyline.stories.workers import profile_many
+
+    return profile_many(assigner, articles)
 
 
 def _members(story: Story, articles: dict[str, Article]) -> tuple[Article, ...]:
@@ -589,12 +611,32 @@ def store_analyses(
     """Analyse and explain stored stories and keep the results with them, so ``show`` and the
     web read them instead of computing them on every first view (``corrections``: the
     store's, when the caller has not read them already)."""
+    from storyline.parallel import chunked_map
+
     if corrections is None:
         corrections = store.corrections()
-    for report in reports:
-        done = explained(analysed(report), corrections, store=store)
-        membership = done.extras["membership"]
-        store.put_analysis(report.story.id, done.analysis, membership)  # type: ignore[arg-type]
+    reports = list(reports)
+    jobs = [(r, tuple(corrections), stored_profiles(store, r.story.articles)) for r in reports]
+    done = chunked_map(_analyse_jobs, jobs, chunk=ANALYSIS_CHUNK, min_items=ANALYSIS_PARALLEL_MIN)
+    for report, (analysis, membership) in zip(reports, done, strict=True):
+        store.put_analysis(report.story.id, analysis, membership)
+
+
+#: store_analyses analyses at least this many stories on every core, in chunks of
+#: ANALYSIS_CHUNK (each story is independent; smaller batches stay in this process).
+ANALYSIS_PARALLEL_MIN = 128
+ANALYSIS_CHUNK = 32
+
+_AnalysisJob = tuple[StoryReport, tuple[Correction, ...], "list[Profile] | None"]
+
+
+def _analyse_jobs(jobs: list[_AnalysisJob]) -> list[tuple[Analysis, tuple[Membership, ...]]]:
+    """Analysis and membership of each (report, corrections, stored member profiles)."""
+    out = []
+    for report, corrections, profiles in jobs:
+        done = explained(analysed(report), corrections, profiles=profiles)
+        out.append((done.analysis, done.extras["membership"]))
+    return out  # type: ignore[return-value]
 
 
 def _load(store: Store, articles: dict[str, Article], ids: Sequence[str]) -> list[Article]:

@@ -247,3 +247,47 @@ def print_membership(console: Console, report: StoryReport) -> None:
             console.print(Text("  shares: " + ", ".join(m.shared_entities), style="dim"))
         for passage in m.shared_passages[:2]:
             console.print(Text(f"  same words: “{passage}”", style="dim"))
+
+
+class IngestBar:
+    """The ingest progress bar's state: stage, articles read, articles per second since the
+    start. ``tick`` is the pipeline's progress callback, ``stage`` a stage watcher."""
+
+    def __init__(self, progress: Any) -> None:
+        self.progress = progress
+        self.task = progress.add_task("starting", total=None, rate="")
+        self.articles = 0
+
+    def tick(self, item: Article | Failure) -> None:
+        self.articles += isinstance(item, Article)
+        self._update()
+
+    def stage(self, name: str) -> None:
+        self._update(description=name)
+
+    def _update(self, **fields: Any) -> None:
+        task = self.progress.tasks[0]
+        seconds = max(task.elapsed or 0.0, 1e-9)
+        rate = f"{self.articles} articles, {self.articles / seconds:.1f} articles/s"
+        self.progress.update(self.task, completed=self.articles, rate=rate, **fields)
+
+
+class _Bar:
+    def __init__(self, console: Console, disable: bool) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (SpinnerColumn(), TextColumn("{task.description:<8}"),
+                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn())  # fmt: skip
+        self.progress = Progress(*columns, console=console, disable=disable, transient=True)
+
+    def __enter__(self) -> IngestBar:
+        self.progress.__enter__()
+        return IngestBar(self.progress)
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)  # type: ignore[arg-type]
+
+
+def ingest_progress(console: Console, *, disable: bool = False) -> _Bar:
+    """A transient progress bar for ``storyline ingest``: ``with ingest_progress(c) as bar``."""
+    return _Bar(console, disable)
