@@ -85,7 +85,9 @@ def cold(args: list[str], cores: int, src: Path | None) -> dict:
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode not in (0,):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-2000:]}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+    cpu = usage.ru_utime + usage.ru_stime  # with the pool workers it waited for
+    return {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024)}  # fmt: skip
 
 
 def steady(target: Path, warm: Path, cores: int, src: Path | None, tmp: Path) -> dict:
@@ -107,7 +109,7 @@ def _steady_child(target: str, warm: str, tmp: str) -> None:
 
     ingest(warm, os.path.join(tmp, "warm.db"))
     stages, language = _stage_clock()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     if stages is None:
         ingest(target, os.path.join(tmp, "steady.db"))
     else:
@@ -116,10 +118,18 @@ def _steady_child(target: str, warm: str, tmp: str) -> None:
         with watch(stages):
             ingest(target, os.path.join(tmp, "steady.db"))
         stages.stop()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     shares = _shares(stages.seconds if stages else {}, language, seconds)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": round(rss), "stages": shares}))
+    print(json.dumps({"seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
+                      "peak_rss_mb": round(rss), "stages": shares,
+                      "module": os.path.dirname(main.__code__.co_filename)}))  # fmt: skip
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended."""
+    own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _stage_clock():
@@ -183,11 +193,14 @@ def run_input(name: str, path: Path, warm: Path, count: int, cores: int, src, tm
         "articles": count,
         "mb": round(mb, 2),
         "seconds": cold_run["seconds"],
+        "cpu_s": cold_run["cpu_s"],
         "articles_per_s": round(count / cold_run["seconds"], 1),
         "mb_per_s": round(mb / cold_run["seconds"], 3),
         "peak_rss_mb": cold_run["peak_rss_mb"],
         "steady": {
             "seconds": steady_run["seconds"],
+            "cpu_s": steady_run["cpu_s"],
+            "module": steady_run["module"],
             "articles_per_s": round(count / steady_run["seconds"], 1),
             "peak_rss_mb": steady_run["peak_rss_mb"],
         },
@@ -202,7 +215,8 @@ def small(cores: int, src: Path | None, tmp: Path) -> dict:
     ingest = cold(["ingest", "--quiet", "--db", str(tmp / f"two-{cores}.db"), *map(str, seeds)],
                   cores, src)  # fmt: skip
     compare = cold(["compare", *map(str, seeds)], cores, src)
-    return {"cores": cores, "ingest_2_s": ingest["seconds"], "compare_seeds_s": compare["seconds"]}
+    return {"cores": cores, "ingest_2_s": ingest["seconds"], "ingest_2_cpu_s": ingest["cpu_s"],
+            "compare_seeds_s": compare["seconds"], "compare_seeds_cpu_s": compare["cpu_s"]}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

