@@ -74,8 +74,8 @@ def write_batch(path: Path, n: int, batch: int, total: int, rng: random.Random, 
     return path
 
 
-def ingest(db: Path, path: Path) -> tuple[float, int]:
-    """(seconds, peak RSS in MB) of one `storyline ingest` process."""
+def ingest(db: Path, path: Path) -> tuple[float, float, int]:
+    """(seconds, CPU seconds, peak RSS in MB) of one `storyline ingest` process."""
     cmd = [sys.executable, "-m", "storyline.cli", "ingest", "--quiet", "--db", str(db), str(path)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -83,7 +83,7 @@ def ingest(db: Path, path: Path) -> tuple[float, int]:
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"ingest of {path} failed: {proc.stderr.read().decode()[-2000:]}")
-    return seconds, round(usage.ru_maxrss / 1024)
+    return seconds, usage.ru_utime + usage.ru_stime, round(usage.ru_maxrss / 1024)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,18 +102,20 @@ def main(argv: list[str] | None = None) -> int:
         tmp, db = Path(name), Path(name) / "big.db"
         for b in range(args.batches):
             path = write_batch(tmp / f"batch{b}.jsonl", args.batch_size, b, total, rng, pool)
-            seconds, rss = ingest(db, path)
+            seconds, cpu, rss = ingest(db, path)
             path.unlink()
             rows.append({"batch": b + 1, "articles_in_db": (b + 1) * args.batch_size,
-                         "seconds": round(seconds, 1),
+                         "seconds": round(seconds, 1), "cpu_s": round(cpu, 1),
                          "articles_per_s": round(args.batch_size / seconds, 1),
                          "peak_rss_mb": rss, "load": round(os.getloadavg()[0], 1)})  # fmt: skip
             print(json.dumps(rows[-1]), file=sys.stderr)
         db_mb = sum(p.stat().st_size for p in tmp.glob("big.db*")) / 1e6
     last = max(r["seconds"] for r in rows[len(rows) // 2 :])
+    last_cpu = max(r["cpu_s"] for r in rows[len(rows) // 2 :])
     print(json.dumps({"batch_size": args.batch_size, "batches": rows,
                       "peak_rss_mb": max(r["peak_rss_mb"] for r in rows),
                       "last_half_slowest_vs_first": round(last / rows[0]["seconds"], 2),
+                      "last_half_most_cpu_vs_first": round(last_cpu / rows[0]["cpu_s"], 2),
                       "db_mb": round(db_mb)}, indent=1))  # fmt: skip
     return 0
 

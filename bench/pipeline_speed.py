@@ -123,7 +123,7 @@ def _steady_child(target: str, warm: str, tmp: str) -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
                       "peak_rss_mb": round(rss), "stages": shares,
-                      "module": os.path.dirname(main.__code__.co_filename)}))  # fmt: skip
+                      "module": os.path.dirname(sys.modules["storyline"].__file__ or "")}))  # fmt: skip
 
 
 def _cpu() -> float:
