@@ -11,11 +11,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 from rich.console import Console
-from rich.progress import Progress
 
 from storyline import parallel, pipeline
 from storyline.compare import align
-from storyline.model import Article, Story
+from storyline.model import Article, Failure, Story
 from storyline.records import record_to_value
 from storyline.stages import StageClock, watch
 from storyline.store import MemoryStore
@@ -152,17 +151,19 @@ def test_ingest_announces_its_stages_in_order(seed_paths):
 
 
 def test_ingest_progress_bar_shows_stage_and_rate():
-    from storyline.terminal import IngestBar
+    from storyline.terminal import ingest_progress, rate
 
-    console = Console(file=io.StringIO(), force_terminal=True, width=100)
-    with Progress(console=console) as progress:
-        bar = IngestBar(progress)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100)
+    with ingest_progress(console) as bar:
         bar.stage("clean")
         bar.tick(Article(id="a", source="s", raw="x", text="x"))
-        task = progress.tasks[0]
+        bar.tick(Failure("bad.txt", "unreadable"))  # a failure is no article
+        task = bar.progress.tasks[0]
         assert task.description == "clean"
-        assert task.completed == 1
-        assert "1 articles" in task.fields["rate"] and "articles/s" in task.fields["rate"]
+        assert rate(task).startswith("1 articles, ") and rate(task).endswith(" articles/s")
+        bar.progress.refresh()
+    assert "articles/s" in out.getvalue() and "clean" in out.getvalue()
 
 
 def test_cached_use_model_gives_the_package_tokens_and_vectors(tmp_path, monkeypatch):

@@ -3,7 +3,8 @@ never interpreted as markup."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, cast
 
 from rich.console import Console
@@ -250,44 +251,40 @@ def print_membership(console: Console, report: StoryReport) -> None:
 
 
 class IngestBar:
-    """The ingest progress bar's state: stage, articles read, articles per second since the
-    start. ``tick`` is the pipeline's progress callback, ``stage`` a stage watcher."""
+    """The ingest progress bar: the stage running, the articles read and the articles per
+    second since the start (recomputed at every refresh). ``tick`` is the pipeline's progress
+    callback, ``stage`` a stage watcher (:func:`storyline.stages.watch`)."""
 
     def __init__(self, progress: Any) -> None:
         self.progress = progress
-        self.task = progress.add_task("starting", total=None, rate="")
+        self.task = progress.add_task("starting", total=None)
         self.articles = 0
 
     def tick(self, item: Article | Failure) -> None:
         self.articles += isinstance(item, Article)
-        self._update()
+        self.progress.update(self.task, completed=self.articles)
 
     def stage(self, name: str) -> None:
-        self._update(description=name)
-
-    def _update(self, **fields: Any) -> None:
-        task = self.progress.tasks[0]
-        seconds = max(task.elapsed or 0.0, 1e-9)
-        rate = f"{self.articles} articles, {self.articles / seconds:.1f} articles/s"
-        self.progress.update(self.task, completed=self.articles, rate=rate, **fields)
+        self.progress.update(self.task, description=name)
 
 
-class _Bar:
-    def __init__(self, console: Console, disable: bool) -> None:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        columns = (SpinnerColumn(), TextColumn("{task.description:<8}"),
-                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn())  # fmt: skip
-        self.progress = Progress(*columns, console=console, disable=disable, transient=True)
-
-    def __enter__(self) -> IngestBar:
-        self.progress.__enter__()
-        return IngestBar(self.progress)
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(*exc)  # type: ignore[arg-type]
+def rate(task: Any) -> str:
+    """``"N articles, R articles/s"`` of a progress task, R since the task started."""
+    seconds = task.elapsed or 0.0
+    per_s = task.completed / seconds if seconds > 0 else 0.0
+    return f"{int(task.completed)} articles, {per_s:.1f} articles/s"
 
 
-def ingest_progress(console: Console, *, disable: bool = False) -> _Bar:
+@contextmanager
+def ingest_progress(console: Console, *, disable: bool = False) -> Iterator[IngestBar]:
     """A transient progress bar for ``storyline ingest``: ``with ingest_progress(c) as bar``."""
-    return _Bar(console, disable)
+    from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(rate(task))
+
+    columns = (SpinnerColumn(), TextColumn("{task.description:<8}"), RateColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console, disable=disable, transient=True) as progress:
+        yield IngestBar(progress)
