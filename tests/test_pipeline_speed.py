@@ -73,6 +73,7 @@ def test_pooled_ingest_decides_like_one_process(shared_data, tmp_path, monkeypat
     monkeypatch.setattr(workers, "CHUNK", 3)
     monkeypatch.setattr(pipeline, "ANALYSIS_PARALLEL_MIN", 2)
     monkeypatch.setattr(pipeline, "ANALYSIS_CHUNK", 2)
+    monkeypatch.setattr(pipeline, "ANALYSIS_BLOCK", 5)
     pools = []
 
     class Spy(ProcessPoolExecutor):

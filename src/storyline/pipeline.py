@@ -615,17 +615,23 @@ def store_analyses(
 
     if corrections is None:
         corrections = store.corrections()
-    reports = list(reports)
-    jobs = [(r, tuple(corrections), stored_profiles(store, r.story.articles)) for r in reports]
-    done = chunked_map(_analyse_jobs, jobs, chunk=ANALYSIS_CHUNK, min_items=ANALYSIS_PARALLEL_MIN)
-    for report, (analysis, membership) in zip(reports, done, strict=True):
-        store.put_analysis(report.story.id, analysis, membership)
+    reports, fixed = list(reports), tuple(corrections)
+    for lo in range(0, len(reports), ANALYSIS_BLOCK):  # bounds the profiles held at once
+        block = reports[lo : lo + ANALYSIS_BLOCK]
+        jobs = [(r, fixed, stored_profiles(store, r.story.articles)) for r in block]
+        done = chunked_map(
+            _analyse_jobs, jobs, chunk=ANALYSIS_CHUNK, min_items=ANALYSIS_PARALLEL_MIN
+        )
+        for report, (analysis, membership) in zip(block, done, strict=True):
+            store.put_analysis(report.story.id, analysis, membership)
 
 
 #: store_analyses analyses at least this many stories on every core, in chunks of
-#: ANALYSIS_CHUNK (each story is independent; smaller batches stay in this process).
+#: ANALYSIS_CHUNK (each story is independent; smaller batches stay in this process), and
+#: reads the stored profiles of at most ANALYSIS_BLOCK stories at a time.
 ANALYSIS_PARALLEL_MIN = 128
 ANALYSIS_CHUNK = 32
+ANALYSIS_BLOCK = 1024
 
 _AnalysisJob = tuple[StoryReport, tuple[Correction, ...], "list[Profile] | None"]
 
