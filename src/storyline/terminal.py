@@ -3,7 +3,8 @@ never interpreted as markup."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, cast
 
 from rich.console import Console
@@ -311,3 +312,43 @@ def print_check(console: Console, db: str, report: CheckReport) -> None:
     elif report.pending.total:
         console.print(f"pending: {describe_pending(report.pending)}; run: storyline check --repair")
     console.print(f"{db}: {'ok' if report.ok else 'not ok'}")
+
+
+class IngestBar:
+    """The ingest progress bar: the stage running, the articles read and the articles per
+    second since the start (recomputed at every refresh). ``tick`` is the pipeline's progress
+    callback, ``stage`` a stage watcher (:func:`storyline.stages.watch`)."""
+
+    def __init__(self, progress: Any) -> None:
+        self.progress = progress
+        self.task = progress.add_task("starting", total=None)
+        self.articles = 0
+
+    def tick(self, item: Article | Failure) -> None:
+        self.articles += isinstance(item, Article)
+        self.progress.update(self.task, completed=self.articles)
+
+    def stage(self, name: str) -> None:
+        self.progress.update(self.task, description=name)
+
+
+def rate(task: Any) -> str:
+    """``"N articles, R articles/s"`` of a progress task, R since the task started."""
+    seconds = task.elapsed or 0.0
+    per_s = task.completed / seconds if seconds > 0 else 0.0
+    return f"{int(task.completed)} articles, {per_s:.1f} articles/s"
+
+
+@contextmanager
+def ingest_progress(console: Console, *, disable: bool = False) -> Iterator[IngestBar]:
+    """A transient progress bar for ``storyline ingest``: ``with ingest_progress(c) as bar``."""
+    from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(rate(task))
+
+    columns = (SpinnerColumn(), TextColumn("{task.description:<8}"), RateColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console, disable=disable, transient=True) as progress:
+        yield IngestBar(progress)

@@ -401,7 +401,10 @@ def compare(
     if not sents:
         return Comparison(story.id, (), _shares(articles, sents, []), METHOD)
     languages = [lang[s.article] for s in sents]
-    links = _one_to_one(_links(sents, owner, languages, config), owner)
+    # one article alone has no cross-article pair: no sentence needs encoding
+    links = (
+        _one_to_one(_links(sents, owner, languages, config), owner) if len(set(owner)) > 1 else []
+    )
     groups, best = _group(links, owner)
     return Comparison(story.id, _alignments(groups, sents), _shares(articles, sents, best), METHOD)
 

@@ -62,10 +62,22 @@ def projection(dims: int, seed: int = 0, source: int = 512) -> np.ndarray:
     """A fixed orthonormal random projection (source -> dims), the same for every process
     (computed once per process; read-only)."""
     rng = np.random.default_rng(seed)
-    q, _ = np.linalg.qr(rng.standard_normal((source, dims)))
+    with _one_blas_thread():  # threaded BLAS: same matrix, 20x slower on a busy machine
+        q, _ = np.linalg.qr(rng.standard_normal((source, dims)))
     out = q.astype(np.float32)
     out.flags.writeable = False
     return out
+
+
+def _one_blas_thread():
+    """A context in which BLAS runs on one thread (threadpoolctl, when installed)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(1)
 
 
 def quantise(vectors: np.ndarray) -> np.ndarray:
