@@ -189,3 +189,10 @@ def _reuse_segments(conn: sqlite3.Connection) -> None:
             seq INTEGER PRIMARY KEY AUTOINCREMENT, articles INTEGER NOT NULL,
             data BLOB NOT NULL)""",
     )
+
+
+@migration("0009_story_coverage")
+def _story_coverage(conn: sqlite3.Connection) -> None:
+    from storyline.store import coverage
+
+    coverage.create_tables(conn)
