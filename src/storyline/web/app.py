@@ -159,16 +159,37 @@ def templates() -> Environment:
     env.filters["pct"] = lambda v: f"{100 * (v or 0):.0f}%"
     env.filters["kind_label"] = lambda k: (k or "").replace("_", "-")
     env.filters["page_query"] = page_query
+    env.globals["link_query"] = link_query
+    env.filters["next_day"] = next_day
     env.globals["limit_rows"], env.globals["limit_items"] = LIMIT_ROWS, LIMIT_ITEMS
     return env
 
 
 def page_query(query: dict[str, Any], offset: int) -> str:
     """The stories list's query string for another page, unset fields left out."""
+    return link_query(query, offset=offset)
+
+
+def next_day(day: str) -> str:
+    """The day after a ``YYYY-MM-DD`` day (a date facet's ``until``)."""
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+#: Stories list parameters left out of a link when they have these (default) values.
+LINK_DEFAULTS = {"sort": "coverage", "singletons": False, "limit": 50}
+
+
+def link_query(query: dict[str, Any], **changes: Any) -> str:
+    """The stories list's query string with ``changes`` (None drops a field), unset and
+    default fields and the offset (unless changed) left out."""
     from urllib.parse import urlencode
 
-    keep = {k: v for k, v in query.items() if v not in (None, "") and k != "offset"}
-    return urlencode({**keep, "offset": offset})
+    merged = {k: v for k, v in query.items() if k != "offset"} | changes
+    keep = {k: v for k, v in merged.items()
+            if v not in (None, "") and LINK_DEFAULTS.get(k, object()) != v}  # fmt: skip
+    return urlencode({k: str(v).lower() if isinstance(v, bool) else v for k, v in keep.items()})
 
 
 def create_app(store: Store, *, max_upload: int = MAX_UPLOAD) -> FastAPI:
@@ -255,6 +276,11 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+SORT_PATTERN = "^(coverage|recent|size)$"
+SORT_HELP = ("order: `coverage` (most outlets, then most languages, then newest), `recent` "
+             "(newest first) or `size` (most articles, then newest)")  # fmt: skip
+
+
 def story_query(
     q: str | None = Query(None, description="words that must all occur (FTS5); word* = prefix"),
     source: str | None = Query(None, description="only stories with an article from this outlet"),
@@ -263,11 +289,17 @@ def story_query(
     until: str | None = Query(None, description="latest article before (YYYY-MM-DD)"),
     limit: int = Query(50, ge=1, le=views.MAX_LIMIT, description="page size"),
     offset: int = Query(0, ge=0, description="stories to skip"),
+    agency: str | None = Query(None, description="only stories with an article crediting it"),
+    sort: str = Query("coverage", pattern=SORT_PATTERN, description=SORT_HELP),
+    singletons: bool = Query(
+        False, description="include one-article stories (hidden: counted in `hidden_singletons`)"
+    ),
 ) -> StoryQuery:
     """The stories list's query parameters; empty strings (from the HTML form) mean unset."""
     return StoryQuery(q=q or None, source=source or None, language=language or None,
                       since=views.parse_day("since", since), until=views.parse_day("until", until),
-                      limit=limit, offset=offset)  # fmt: skip
+                      limit=limit, offset=offset, agency=agency or None, sort=sort,
+                      singletons=singletons)  # fmt: skip
 
 
 async def read_upload(request: Request) -> tuple[list[tuple[str, bytes]], str | None, str]:
@@ -306,8 +338,11 @@ def _api_routes(app: FastAPI, store: Store) -> None:
 
     @app.get("/api/stories", **api)
     def list_stories(query: Annotated[StoryQuery, Depends(story_query)]) -> JSONResponse:
-        """Stories newest first: `stories` (summaries as in `storyline stories --json`),
-        `total`, `limit`, `offset`, `next`, `prev`. With `q`: full-text search."""
+        """Stories by coverage (unless `sort` says otherwise), one-article stories hidden
+        unless `singletons=true`: `stories` (summaries as in `storyline stories --json`),
+        `total`, `limit`, `offset`, `next`, `prev`, `hidden_singletons` and `facets`
+        (`language`, `source`, `agency`, `date`: `[{"value", "count"}]`, counts of stories
+        over every page). With `q`: full-text search."""
         return JSONResponse(views.stories_view(store, query))
 
     @app.get("/api/stories/{story_id}", **api, responses={404: {"description": "unknown id"}})

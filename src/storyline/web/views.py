@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from storyline import export
-from storyline.errors import StorylineError
+from storyline.errors import InputError, StorylineError
 from storyline.model import UNIQUE, Alignment, Article, SharedPassage, Story
 from storyline.store.base import Store
 
@@ -43,10 +43,14 @@ class StoryQuery:
     until: datetime | None = None
     limit: int = 50
     offset: int = 0
+    agency: str | None = None
+    sort: str = "coverage"
+    singletons: bool = False
 
     def filters(self) -> dict[str, Any]:
         return {"source": self.source, "language": self.language, "since": self.since,
-                "until": self.until}  # fmt: skip
+                "until": self.until, "agency": self.agency,
+                "min_size": 1 if self.singletons else 2}  # fmt: skip
 
 
 def parse_day(name: str, value: str | None) -> datetime | None:
@@ -71,18 +75,33 @@ def page_dict(total: int, limit: int, offset: int) -> dict[str, Any]:
 
 
 def stories_view(store: Store, query: StoryQuery) -> dict[str, Any]:
-    """One page of stories, newest first, searched and filtered."""
-    q = (query.q or "").strip()
+    """One page of stories in the query's order (by coverage unless asked otherwise),
+    searched and filtered, with facets of every matching story and, when one-article
+    stories are hidden, how many were (``hidden_singletons``)."""
+    q = (query.q or "").strip() or None
     page = {"limit": query.limit, "offset": query.offset, **query.filters()}
-    if q:
-        stories = store.search(q, **page)
-        total = store.count_search(q, **query.filters())
-    else:
-        stories = store.stories_page(**page)
-        total = store.count_stories(**query.filters())
+    try:
+        stories, total = _stories_and_total(store, q, page, query.sort)
+    except InputError as exc:  # an unknown sort
+        raise BadRequest(str(exc)) from None
     out = {"stories": summaries(store, stories), **page_dict(total, query.limit, query.offset)}
+    out["facets"] = store.story_facets(q, **query.filters())
+    hidden = 0
+    if not query.singletons:
+        every = {**query.filters(), "min_size": 1}
+        hidden = (store.count_search(q, **every) if q else store.count_stories(**every)) - total
+    out["hidden_singletons"] = hidden
     out["query"] = _query_dict(query)
     return out
+
+
+def _stories_and_total(
+    store: Store, q: str | None, page: dict[str, Any], sort: str
+) -> tuple[list[Story], int]:
+    filters = {k: v for k, v in page.items() if k not in ("limit", "offset")}
+    if q:
+        return store.search(q, **page, sort=sort), store.count_search(q, **filters)
+    return store.stories_page(**page, sort=sort), store.count_stories(**filters)
 
 
 def _query_dict(query: StoryQuery) -> dict[str, Any]:
