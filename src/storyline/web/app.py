@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -161,6 +162,8 @@ def templates() -> Environment:
     env.filters["page_query"] = page_query
     env.globals["link_query"] = link_query
     env.filters["next_day"] = next_day
+    env.filters["path_quote"] = lambda v: quote(str(v), safe="")
+    env.filters["web_url"] = web_url
     env.globals["limit_rows"], env.globals["limit_items"] = LIMIT_ROWS, LIMIT_ITEMS
     return env
 
@@ -168,6 +171,17 @@ def templates() -> Environment:
 def page_query(query: dict[str, Any], offset: int) -> str:
     """The stories list's query string for another page, unset fields left out."""
     return link_query(query, offset=offset)
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) address (safe to link), else None."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit((url or "").strip())
+    except ValueError:
+        return None
+    return url.strip() if url and parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def next_day(day: str) -> str:
@@ -276,6 +290,11 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+PICK_HELP = ("articles to show side by side (repeat: a=ID&a=ID); default for stories of "
+             "more than 4 articles: the two most different versions")  # fmt: skip
+OUTLET_SORT = "^(name|articles|wire)$"
+OUTLET_SORT_HELP = ("`name` (natural order: numbers inside names as numbers), `articles` "
+                    "(most first) or `wire` (highest wire share first)")  # fmt: skip
 SORT_PATTERN = "^(coverage|recent|size)$"
 SORT_HELP = ("order: `coverage` (most outlets, then most languages, then newest), `recent` "
              "(newest first) or `size` (most articles, then newest)")  # fmt: skip
@@ -346,12 +365,16 @@ def _api_routes(app: FastAPI, store: Store) -> None:
         return JSONResponse(views.stories_view(store, query))
 
     @app.get("/api/stories/{story_id}", **api, responses={404: {"description": "unknown id"}})
-    def get_story(story_id: str) -> JSONResponse:
+    def get_story(
+        story_id: str,
+        a: Annotated[list[str], Query(description=PICK_HELP)] = [],  # noqa: B006
+    ) -> JSONResponse:
         """One story as `storyline show --json`: comparison, `analysis` (entities, numbers,
         quotes, conflicts, chain of sources, facts, blindspots, timeline), `membership` (why
         each article is in it), `passages`, `attribution` and `dup_groups`; plus `sentences`
-        per article, a publication `timeline` and `passage_groups` (passages by text)."""
-        return JSONResponse(views.story_view(store, story_id, app.state.derived))
+        per article, a publication `timeline` and `passage_groups` (passages by text); and
+        what the story page draws: `coverage`, `timeline_chart`, `fact_matrix`, `picked`."""
+        return JSONResponse(views.story_view(store, story_id, app.state.derived, a))
 
     @app.get("/api/articles", **api)
     def list_articles(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
@@ -369,10 +392,20 @@ def _api_routes(app: FastAPI, store: Store) -> None:
 
     @app.get("/api/outlets", **api)
     def list_outlets(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
-                     offset: int = Query(0, ge=0)) -> JSONResponse:  # fmt: skip
-        """Per outlet, by name (as `storyline outlets --json`): `articles`, `wire_share` and
-        `by_agency` (share of its text from each agency); one page."""
-        return JSONResponse(views.outlets_view(store, limit=limit, offset=offset))
+                     offset: int = Query(0, ge=0),
+                     sort: str = Query("name", pattern=OUTLET_SORT,
+                                       description=OUTLET_SORT_HELP)) -> JSONResponse:  # fmt: skip
+        """Per outlet (as `storyline outlets --json`): `articles`, `wire_share` and
+        `by_agency` (share of its text from each agency); one page, by `sort`."""
+        return JSONResponse(views.outlets_view(store, limit=limit, offset=offset, sort=sort))
+
+    @app.get("/api/outlets/{source:path}", **api, responses={404: {"description": "unknown"}})
+    def get_outlet(source: str, limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
+                   offset: int = Query(0, ge=0)) -> JSONResponse:  # fmt: skip
+        """One outlet: `outlet` (as in the list), `over_time` (wire share by agency per day,
+        week or month), one page of its `stories` by coverage, and `alone`: facts only it
+        reports in its stories of several outlets (from the analyses stored at ingest)."""
+        return JSONResponse(views.outlet_view(store, source, limit=limit, offset=offset))
 
     @app.post("/api/articles", **api, openapi_extra={"requestBody": UPLOAD_BODY},
               responses={201: {"description": "new articles stored"},
@@ -394,8 +427,8 @@ def _page_routes(app: FastAPI, store: Store, page: Callable[..., HTMLResponse]) 
         return page("stories.html", views.stories_view(store, query))
 
     @app.get("/stories/{story_id}", **html)
-    def story_page(story_id: str) -> HTMLResponse:
-        return page("story.html", views.story_view(store, story_id, app.state.derived))
+    def story_page(story_id: str, a: Annotated[list[str], Query()] = []) -> HTMLResponse:  # noqa: B006
+        return page("story.html", views.story_view(store, story_id, app.state.derived, a))
 
     @app.get("/articles/{article_id}", **html)
     def article_page(article_id: str) -> HTMLResponse:
@@ -403,8 +436,15 @@ def _page_routes(app: FastAPI, store: Store, page: Callable[..., HTMLResponse]) 
 
     @app.get("/outlets", **html)
     def outlets_page(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
-                     offset: int = Query(0, ge=0)) -> HTMLResponse:  # fmt: skip
-        return page("outlets.html", views.outlets_view(store, limit=limit, offset=offset))
+                     offset: int = Query(0, ge=0),
+                     sort: str = Query("name", pattern=OUTLET_SORT)) -> HTMLResponse:  # fmt: skip
+        return page("outlets.html", views.outlets_view(store, limit=limit, offset=offset,
+                                                       sort=sort))  # fmt: skip
+
+    @app.get("/outlets/{source:path}", **html)
+    def outlet_page(source: str, limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
+                    offset: int = Query(0, ge=0)) -> HTMLResponse:  # fmt: skip
+        return page("outlet.html", views.outlet_view(store, source, limit=limit, offset=offset))
 
     @app.get("/ingest", **html)
     def ingest_form() -> HTMLResponse:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from storyline import export
-from storyline.errors import InputError, StorylineError
+from storyline.errors import InputError, NotFound, StorylineError
 from storyline.model import UNIQUE, Alignment, Article, SharedPassage, Story
 from storyline.store.base import Store
 
@@ -177,9 +177,12 @@ def _derived(
     return cache.get(key, derive) if cache is not None else derive()
 
 
-def story_view(store: Store, story_id: str, cache: Derived | None = None) -> dict[str, Any]:
+def story_view(
+    store: Store, story_id: str, cache: Derived | None = None, picks: Sequence[str] = ()
+) -> dict[str, Any]:
     """One story as ``storyline show --json`` (comparison, analysis, membership, reuse) plus
-    each article's sentences, a publication timeline and the shared passages by text."""
+    each article's sentences, a publication timeline and the shared passages by text, and
+    what the page draws (:func:`desk_parts`); ``picks``: articles to show side by side."""
     from storyline.pipeline import stored_reuse
 
     derived, base = _derived(store, story_id, cache)
@@ -191,7 +194,26 @@ def story_view(store: Store, story_id: str, cache: Derived | None = None) -> dic
     out["sentences"] = sentence_columns(report.articles, report.comparison.alignments)
     out["timeline"] = timeline(report.articles)
     out["passage_groups"] = passage_groups(report)
+    out.update(desk_parts(report.articles, out, picks))
     return out
+
+
+def desk_parts(
+    articles: Sequence[Article], story: dict[str, Any], picks: Sequence[str]
+) -> dict[str, Any]:
+    """``coverage`` (articles per outlet, language, agency), ``timeline_chart``,
+    ``fact_matrix`` (fact groups x outlets) and ``picked`` (the side-by-side articles)."""
+    from storyline.web import desk
+
+    try:
+        picked = desk.pick_articles(articles, story["sentences"], picks)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    facts = (story.get("analysis") or {}).get("facts", [])
+    return {"coverage": desk.coverage_strip(articles),
+            "timeline_chart": desk.timeline_chart(articles),
+            "fact_matrix": desk.fact_matrix(facts, articles), "picked": picked,
+            "picked_by_hand": bool(picks)}  # fmt: skip
 
 
 def passage_groups(report: StoryReport) -> list[dict[str, Any]]:
@@ -299,12 +321,37 @@ def article_view(store: Store, article_id: str) -> dict[str, Any]:
     return out
 
 
-def outlets_view(store: Store, *, limit: int, offset: int) -> dict[str, Any]:
+def outlets_view(store: Store, *, limit: int, offset: int, sort: str = "name") -> dict[str, Any]:
     """One page of ``storyline outlets --json``: per outlet, its articles, wire share and
-    dependency on each agency, by outlet name."""
-    dependencies = store.outlet_dependency()
+    dependency on each agency; by name in natural order (o2 before o10), or most
+    ``articles`` or highest ``wire`` share first."""
+    from storyline.web.desk import sort_outlets
+
+    dependencies = sort_outlets(store.outlet_dependency(), sort)
     out = export.outlets_dict(dependencies[offset : offset + limit])
-    return {**out, **page_dict(len(dependencies), limit, offset)}
+    return {**out, **page_dict(len(dependencies), limit, offset), "sort": sort}
+
+
+def outlet_view(store: Store, source: str, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """One outlet: its dependency (as in the outlets list), its wire share by agency over
+    time, one page of its stories by coverage and the facts it alone reports in them."""
+    from storyline.web import desk
+
+    found = [d for d in store.outlet_dependency() if d.source == source]
+    if not found:
+        raise NotFound(f"no outlet {source!r} among the stored articles; see /outlets")
+    stories = store.stories_page(source=source, sort="coverage", limit=None)
+    ids = list(dict.fromkeys(i for s in stories for i in s.articles))
+    mine = [a for a in store.articles(ids) if a.source == source]
+    atts = [t for t in (store.attribution(a.id) for a in mine) if t is not None]
+    shared = [s for s in stories if len(s.articles) > 1][: desk.ALONE_STORIES]
+    analyses = {s.id: got[0] for s in shared if (got := store.stored_analysis(s.id))}
+    return {"outlet": export.reuse_json(found[0]),
+            "over_time": desk.wire_over_time(mine, atts),
+            "stories": summaries(store, stories[offset : offset + limit]),
+            **page_dict(len(stories), limit, offset),
+            "alone": desk.alone_reports(shared, source, analyses),
+            "analysed_stories": len(analyses)}  # fmt: skip
 
 
 def raw_lines(article: Article) -> list[dict[str, Any]]:
