@@ -166,14 +166,17 @@ def _derived(
     it changes whenever an article elsewhere copies from this story's articles."""
     from storyline.pipeline import analysed, explained, story_report
 
-    report = story_report(store, story_id)
+    story = store.story(story_id)
+    if story is None:
+        story_report(store, story_id)  # raises NotFound, saying what to do
     corrections = tuple(store.corrections())
 
     def derive() -> tuple[StoryReport, dict[str, Any]]:
+        report = story_report(store, story_id)  # reads the stored analysis: only on a miss
         derived = explained(analysed(report), corrections, store=store)
         return derived, export.story_dict(derived)
 
-    key = (report.story, report.comparison, corrections)
+    key = (story, store.comparison(story_id), corrections)
     return cache.get(key, derive) if cache is not None else derive()
 
 
@@ -183,19 +186,33 @@ def story_view(
     """One story as ``storyline show --json`` (comparison, analysis, membership, reuse) plus
     each article's sentences, a publication timeline and the shared passages by text, and
     what the page draws (:func:`desk_parts`); ``picks``: articles to show side by side."""
+    derived, base = _derived(store, story_id, cache)
+    out = dict(base)  # shared with the cache: only top-level keys are added
+    for key, value in _reuse(store, derived, cache).items():
+        out.setdefault(key, value)
+    out["sentences"] = sentence_columns(derived.articles, derived.comparison.alignments)
+    out["timeline"] = timeline(derived.articles)
+    out.update(desk_parts(derived.articles, out, picks))
+    return out
+
+
+def _reuse(store: Store, derived: StoryReport, cache: Derived | None) -> dict[str, Any]:
+    """The JSON of the stored reuse of the story's articles (passages, attribution,
+    duplicate groups) and its ``passage_groups``; from ``cache`` while no article or
+    passage was added to the store (reuse only changes when an ingest adds both)."""
     from storyline.pipeline import stored_reuse
 
-    derived, base = _derived(store, story_id, cache)
-    report = stored_reuse(store, derived)
-    out = dict(base)  # shared with the cache: only top-level keys are added
-    for key, value in report.extras.items():
-        if key not in out:
-            out[key] = export.reuse_json(export.stories_json(value))
-    out["sentences"] = sentence_columns(report.articles, report.comparison.alignments)
-    out["timeline"] = timeline(report.articles)
-    out["passage_groups"] = passage_groups(report)
-    out.update(desk_parts(report.articles, out, picks))
-    return out
+    def make() -> dict[str, Any]:
+        report = stored_reuse(store, derived)
+        out = {key: export.reuse_json(export.stories_json(value))
+               for key, value in report.extras.items() if key != "membership"}  # fmt: skip
+        out["passage_groups"] = passage_groups(report)
+        return out
+
+    if cache is None:
+        return make()
+    ids = tuple(a.id for a in derived.articles)
+    return cache.get(("reuse", ids, store.count_articles(), store.count_passages()), make)  # type: ignore[no-any-return]
 
 
 def desk_parts(
