@@ -178,3 +178,14 @@ def test_article_url_is_a_link_only_for_http(url: str, linked: bool) -> None:
         assert href is not None and unescape(href[1]) == url
     else:
         assert "<a " not in dd and unescape(dd) == url
+
+
+def test_timeline_chart_keeps_at_most_chart_rows() -> None:
+    day = datetime(2024, 1, 1, tzinfo=UTC)
+    arts = [Article(id=f"x{k}", source=f"o{k}", raw="t", text="t",
+                    published=day.replace(hour=k % 24, minute=k)) for k in range(40)]  # fmt: skip
+    chart = desk.timeline_chart(arts)
+    assert len(chart["rows"]) == desk.CHART_ROWS
+    assert chart["rows"][-1]["source"] == f"{40 - desk.CHART_ROWS + 1} other outlets"
+    assert sum(len(r["dots"]) for r in chart["rows"]) == 40
+    assert chart["first"]["article"] == "x0"

@@ -23,6 +23,8 @@ MAX_PICKS = 3
 MATRIX_ROWS = 40
 #: Timeline chart geometry (SVG user units): width, left label margin, row height.
 CHART_WIDTH, CHART_LEFT, CHART_ROW = 900, 170, 20
+#: Most rows in the timeline chart; later outlets share the last row.
+CHART_ROWS = 30
 #: Orders of the outlets list.
 OUTLET_SORTS = ("name", "articles", "wire")
 
@@ -72,6 +74,10 @@ def timeline_chart(articles: Sequence[Article]) -> dict[str, Any]:
     rows: dict[str, list[Article]] = {}
     for a in dated:
         rows.setdefault(a.source, []).append(a)
+    if len(rows) > CHART_ROWS:  # the outlets that reported last share one row
+        rest = list(rows)[CHART_ROWS - 1 :]
+        merged = [a for source in rest for a in rows.pop(source)]
+        rows[f"{len(rest)} other outlets"] = sorted(merged, key=lambda a: (_utc(a), a.id))
     if not dated:
         return {"rows": [], "ticks": [], "undated": len(articles), "height": 0,
                 "width": CHART_WIDTH}  # fmt: skip
