@@ -189,3 +189,19 @@ def test_timeline_chart_keeps_at_most_chart_rows() -> None:
     assert chart["rows"][-1]["source"] == f"{40 - desk.CHART_ROWS + 1} other outlets"
     assert sum(len(r["dots"]) for r in chart["rows"]) == 40
     assert chart["first"]["article"] == "x0"
+
+
+def test_cached_reuse_follows_a_new_article_sharing_a_passage(client: Client, store) -> None:
+    from storyline.pipeline import update_reuse
+    from tests.web.conftest import LEAD
+
+    before = client.get("/api/stories/s1").json()
+    again = client.get("/api/stories/s1").json()
+    assert again["passage_groups"] == before["passage_groups"]
+    copy = Article(id="a9", source="Copy Desk", raw=LEAD, text=f"{LEAD}\nNothing else here.",
+                   published=datetime(2023, 9, 14, tzinfo=UTC))  # fmt: skip
+    store.add_articles([copy])
+    update_reuse(store, [copy])
+    after = client.get("/api/stories/s1").json()
+    carriers = {c["article"] for g in after["passage_groups"] for c in g["articles"]}
+    assert "a9" in carriers and len(after["passages"]) > len(before["passages"])
