@@ -36,7 +36,7 @@ def screenshot(out: Path, *, width: int = 1400, height: int = 1000) -> Path:
     return out
 
 
-def desk_screenshots(folder: Path, *, width: int = 1280, height: int = 1400) -> list[Path]:
+def desk_screenshots(folder: Path, *, width: int = 1200, height: int = 1150) -> list[Path]:
     """The story page of a 1-, 2- (the seeds, by the real pipeline), 30- and 100-article
     story (made from the seeds by tests/web/scale.py), above the fold, as small PNGs."""
     from tests.web.scale import add_story
