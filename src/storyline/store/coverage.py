@@ -181,12 +181,23 @@ def filter_clauses(agency: str | None, min_size: int) -> tuple[list[str], list[A
 
 
 def facet_sql(
-    where: str, params: Sequence[Any], only_size: int | None = None
+    where: str,
+    params: Sequence[Any],
+    only_size: int | None = None,
+    key: tuple[str, str] | None = None,
 ) -> list[tuple[str, Any]]:
     """The statements (sql, params) whose rows are (kind, value, stories) for the stories
-    that ``where`` (conditions on ``stories s``) keeps. ``only_size``: the one condition is
-    a minimum size (the default list), answered from ``story_keys`` alone."""
-    if only_size is not None:
+    that ``where`` (conditions on ``stories s``) keeps. ``only_size``: the other conditions
+    are at most one ``key`` (kind, value) that a story must have, answered from
+    ``story_keys`` alone (the default list; one outlet, language or agency chosen)."""
+    if only_size is not None and key is not None:
+        keys = (
+            "SELECT k.kind, k.value, COUNT(*) FROM story_keys f CROSS JOIN story_keys k "
+            "ON k.story_id = f.story_id WHERE f.kind = ? AND f.value = ? AND f.size >= ? "
+            "GROUP BY k.kind, k.value",
+            [*key, only_size],
+        )
+    elif only_size is not None:
         keys = (
             "SELECT kind, value, COUNT(*) FROM story_keys WHERE size >= ? GROUP BY kind, value",
             [only_size],

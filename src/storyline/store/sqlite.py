@@ -294,8 +294,12 @@ class SQLiteStore:
             where, params = _where(chosen)
         rows: list[tuple[str, str, int]] = []
         with self._lock:
-            only = query is None and chosen == Filters(min_size=chosen.min_size)
-            statements = coverage.facet_sql(where, params, chosen.min_size if only else None)
+            keyed = [(k, v) for k in ("source", "language", "agency")
+                     if (v := getattr(chosen, k)) is not None]  # fmt: skip
+            rest = Filters(min_size=chosen.min_size, **dict(keyed))
+            only = query is None and chosen == rest and len(keyed) <= 1
+            statements = coverage.facet_sql(where, params, chosen.min_size if only else None,
+                                            keyed[0] if only and keyed else None)  # fmt: skip
             for sql, args in statements:
                 rows += [tuple(r) for r in self._read(sql, args)]  # type: ignore[misc]
         return coverage.facet_lists(rows)
