@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from html import unescape
 
@@ -205,3 +206,12 @@ def test_cached_reuse_follows_a_new_article_sharing_a_passage(client: Client, st
     after = client.get("/api/stories/s1").json()
     carriers = {c["article"] for g in after["passage_groups"] for c in g["articles"]}
     assert "a9" in carriers and len(after["passages"]) > len(before["passages"])
+
+
+def test_one_report_gets_one_tick_and_no_matrix() -> None:
+    art = Article(id="x", source="o", raw="t", text="t", published=datetime(2024, 1, 1, tzinfo=UTC))
+    chart = desk.timeline_chart([art])
+    assert len(chart["ticks"]) == 1 and chart["rows"][0]["dots"][0]["first"]
+    facts = [{"id": 0, "kind": "unique", "text": "t", "sources": ["o"]}]
+    assert desk.fact_matrix(facts, [art])["rows"] == []
+    assert desk.timeline_chart([replace(art, published=None)])["undated"] == 1

@@ -94,8 +94,10 @@ def timeline_chart(articles: Sequence[Article]) -> dict[str, Any]:
         dots = [{"article": a.id, "x": x(a), "first": a is dated[0], "title": a.title,
                  "published": _utc(a).isoformat()} for a in arts]  # fmt: skip
         out_rows.append({"source": source, "y": y, "dots": dots})
-    ticks = [{"x": round(CHART_LEFT + plot * k / 4, 1),
-              "label": _label(t0 + (t1 - t0) * k / 4, span)} for k in range(5)]  # fmt: skip
+    steps = 4 if t1 > t0 else 0  # one report, or all at one time: one tick
+    ticks = [{"x": round(CHART_LEFT + plot * k / max(steps, 1), 1),
+              "label": _label(t0 + (t1 - t0) * k / max(steps, 1), span)}
+             for k in range(steps + 1)]  # fmt: skip
     first = dated[0]
     return {"rows": out_rows, "ticks": ticks, "height": 40 + len(rows) * CHART_ROW,
             "width": CHART_WIDTH, "undated": len(articles) - len(dated),
@@ -122,7 +124,7 @@ def fact_matrix(facts: Sequence[Mapping[str, Any]], articles: Sequence[Article])
     per outlet (most facts first) whether it reports it; ``total`` facts in all."""
     outlets = sorted({a.source for a in articles}, key=natural_key)
     ranked = sorted(facts, key=lambda f: (-len(f.get("sources", ())), f.get("id", 0)))
-    shown = ranked[:MATRIX_ROWS]
+    shown = ranked[:MATRIX_ROWS] if len(outlets) > 1 else []  # one outlet: nothing to compare
     reports = {o: sum(o in f.get("sources", ()) for f in facts) for o in outlets}
     outlets.sort(key=lambda o: -reports[o])
     rows = [{"id": f.get("id"), "kind": f.get("kind"), "text": f.get("text", ""),
