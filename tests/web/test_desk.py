@@ -133,3 +133,19 @@ def test_facet_values_are_escaped(desk: Client) -> None:
     store.put_story(Story("h", ("h1", "h2"), "h"))
     html = Client(create_app(store)).get("/").text
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)" in html
+
+
+def test_a_huge_search_gets_the_facets_of_its_filters(
+    desk: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.web import views
+
+    small = desk.get("/api/stories?q=wide").json()
+    assert small["facets_of_search"] and [r["value"] for r in small["facets"]["agency"]] == [
+        "AFP", "dpa"
+    ]  # fmt: skip
+    monkeypatch.setattr(views, "FACET_SEARCH_MAX", 0)
+    big = desk.get("/api/stories?q=wide").json()
+    assert not big["facets_of_search"] and ids(big) == ids(small)
+    assert big["facets"] == desk.get("/api/stories").json()["facets"]
+    assert "Counts without the search" in desk.get("/?q=wide").text

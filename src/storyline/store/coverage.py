@@ -169,11 +169,12 @@ def filter_clauses(agency: str | None, min_size: int) -> tuple[list[str], list[A
     """SQL conditions on ``stories s`` for the agency and minimum size filters."""
     clauses: list[str] = []
     params: list[Any] = []
-    if agency is not None:
+    if agency is not None:  # the size test inside keeps the list of ids short
         clauses.append(
-            "s.id IN (SELECT story_id FROM story_keys WHERE kind = 'agency' AND value = ?)"
+            "s.id IN (SELECT story_id FROM story_keys WHERE kind = 'agency' AND value = ? "
+            "AND size >= ?)"
         )
-        params.append(agency)
+        params += [agency, min_size]
     if min_size > 1:
         clauses.append("s.size >= ?")
         params.append(min_size)

@@ -22,6 +22,9 @@ from storyline.store.base import Store
 if TYPE_CHECKING:
     from storyline.pipeline import StoryReport
 
+#: Searches matching more stories than this get the facets of the filters alone (counting
+#: the facets of 57,000 matching stories took ~1 s of CPU at 100,000 stories).
+FACET_SEARCH_MAX = 5_000
 #: Largest page size a client may ask for.
 MAX_LIMIT = 200
 #: The name a JSON request body gets in failures ("request body:2" is its second article).
@@ -85,7 +88,9 @@ def stories_view(store: Store, query: StoryQuery) -> dict[str, Any]:
     except InputError as exc:  # an unknown sort
         raise BadRequest(str(exc)) from None
     out = {"stories": summaries(store, stories), **page_dict(total, query.limit, query.offset)}
-    out["facets"] = store.story_facets(q, **query.filters())
+    skip = q is not None and total > FACET_SEARCH_MAX  # facets of a huge search cost seconds
+    out["facets"] = store.story_facets(None if skip else q, **query.filters())
+    out["facets_of_search"] = not skip
     hidden = 0
     if not query.singletons:
         every = {**query.filters(), "min_size": 1}
