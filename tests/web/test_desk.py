@@ -147,5 +147,7 @@ def test_a_huge_search_gets_the_facets_of_its_filters(
     monkeypatch.setattr(views, "FACET_SEARCH_MAX", 0)
     big = desk.get("/api/stories?q=wide").json()
     assert not big["facets_of_search"] and ids(big) == ids(small)
+    assert big["hidden_singletons"] is None, "a huge search is not counted twice"
     assert big["facets"] == desk.get("/api/stories").json()["facets"]
-    assert "Counts without the search" in desk.get("/?q=wide").text
+    page = desk.get("/?q=wide").text
+    assert "Counts without the search" in page and "One-article stories hidden" in page

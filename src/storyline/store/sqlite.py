@@ -323,7 +323,7 @@ class SQLiteStore:
         wanted, chosen = terms.parse_query(query), Filters(**filters)
         if not wanted:
             return []
-        walk = sort == "recent" and self._walks(terms.fts_query(wanted), chosen, limit, offset)
+        walk = self._walks(terms.fts_query(wanted), chosen, limit, offset)  # in any order
         found = _search_where(query, chosen, walk=walk)
         return self._stories(*found, limit, offset, sort=sort) if found else []
 

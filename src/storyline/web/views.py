@@ -91,10 +91,14 @@ def stories_view(store: Store, query: StoryQuery) -> dict[str, Any]:
     skip = q is not None and total > FACET_SEARCH_MAX  # facets of a huge search cost seconds
     out["facets"] = store.story_facets(None if skip else q, **query.filters())
     out["facets_of_search"] = not skip
-    hidden = 0
-    if not query.singletons:
+    hidden: int | None = 0
+    if not query.singletons:  # a huge search is not counted twice: None, "some hidden"
         every = {**query.filters(), "min_size": 1}
-        hidden = (store.count_search(q, **every) if q else store.count_stories(**every)) - total
+        hidden = (
+            None
+            if skip
+            else (store.count_search(q, **every) if q else store.count_stories(**every)) - total
+        )
     out["hidden_singletons"] = hidden
     out["query"] = _query_dict(query)
     return out
