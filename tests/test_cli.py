@@ -95,3 +95,20 @@ def test_stories_table_keeps_ids_whole_and_shows_markup_literally(tmp_path: Path
     assert story["id"] in out and "[bold]T[/bold]" in out and "[red]X[/red]" in out
     narrow = CliRunner().invoke(main, ["stories", "--db", db], env={"COLUMNS": "50"})
     assert story["id"] in narrow.output
+
+
+def test_stories_sort_and_singletons(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    other = tmp_path / "other.txt"
+    other.write_text("Ein Zug fährt heute nach Wladiwostok.\nSonst nichts.\n", encoding="utf-8")
+    code, out = run("ingest", str(SEED_CH), str(SEED_ET), str(other), "--db", str(db), "--quiet")
+    assert code == 0, out
+    by = {s: json.loads(run("stories", "--db", str(db), "--json", "--sort", s)[1])["stories"]
+          for s in ("coverage", "recent", "size")}  # fmt: skip
+    assert [len(r["sources"]) for r in by["coverage"]] == [2, 1]
+    assert [r["size"] for r in by["size"]] == [2, 1]
+    assert sorted(r["id"] for r in by["recent"]) == sorted(r["id"] for r in by["coverage"])
+    hidden = json.loads(run("stories", "--db", str(db), "--json", "--no-singletons")[1])
+    assert [r["size"] for r in hidden["stories"]] == [2]
+    code, out = run("stories", "--db", str(db), "--sort", "loudest")
+    assert code != 0 and "loudest" in out

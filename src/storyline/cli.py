@@ -361,12 +361,22 @@ class _WatchPrinter:
 @main.command()
 @click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def stories(db: str, as_json: bool) -> None:
-    """List the stored stories, newest first."""
+@click.option(
+    "--sort",
+    type=click.Choice(["coverage", "recent", "size"]),
+    default="coverage",
+    show_default=True,
+    help="coverage: most outlets, then most languages, then newest; recent: newest first; "
+    "size: most articles, then newest.",
+)
+@click.option("--no-singletons", is_flag=True, help="Leave out one-article stories.")
+def stories(db: str, as_json: bool, sort: str, no_singletons: bool) -> None:
+    """List the stored stories, by coverage unless --sort says otherwise."""
     from storyline.export import story_summary
 
     with _open(db) as store:
-        rows = [story_summary(s, store.articles(s.articles)) for s in store.stories()]
+        listed = store.stories_page(limit=None, sort=sort, min_size=2 if no_singletons else 1)
+        rows = [story_summary(s, store.articles(s.articles)) for s in listed]
     if as_json:
         _emit_json({"stories": rows})
         return

@@ -35,3 +35,16 @@ def test_quoted_source_without_credit_feeds_outlet():
     assert [(x.source, x.target, x.kind) for x in chain([a], _empty())] == [
         ("Interfax", "Blatt", "quoted")
     ]
+
+
+def test_paths_stop_at_the_limit_on_a_dense_graph() -> None:
+    from storyline.compare.chain import MAX_PATHS, paths
+    from storyline.model import ChainLink
+
+    outlets = [f"o{k}" for k in range(40)]  # every earlier outlet links to every later one
+    links = [ChainLink(a, b, "shared", "") for k, a in enumerate(outlets) for b in outlets[k + 1 :]]
+    found = paths(links)
+    assert len(found) == MAX_PATHS
+    assert all(p[0] == "o0" and p[-1] == "o39" for p in found), "each runs to an outlet"
+    assert len({tuple(p) for p in found}) == MAX_PATHS
+    assert len(paths(links[:3], limit=10)) <= 10

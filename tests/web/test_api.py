@@ -20,7 +20,7 @@ def test_health_counts_what_is_stored(client: Client) -> None:
 
 
 def test_stories_newest_first_with_cli_summary_fields(client: Client, store) -> None:
-    body = client.get("/api/stories").json()
+    body = client.get("/api/stories?sort=recent&singletons=true").json()
     assert [s["id"] for s in body["stories"]] == ["s1", "s2"]
     s1 = store.story("s1")
     assert body["stories"][0] == export.story_summary(s1, store.articles(s1.articles))
@@ -30,9 +30,9 @@ def test_stories_newest_first_with_cli_summary_fields(client: Client, store) -> 
 
 
 def test_stories_paginate(client: Client) -> None:
-    first = client.get("/api/stories?limit=1").json()
+    first = client.get("/api/stories?limit=1&singletons=true").json()
     assert ([s["id"] for s in first["stories"]], first["next"], first["prev"]) == (["s1"], 1, None)
-    second = client.get("/api/stories?limit=1&offset=1").json()
+    second = client.get("/api/stories?limit=1&offset=1&singletons=true").json()
     assert ([s["id"] for s in second["stories"]], second["next"], second["prev"]) == (
         ["s2"],
         None,
@@ -54,7 +54,7 @@ def test_stories_paginate(client: Client) -> None:
     ],
 )
 def test_stories_filter_and_search(client: Client, query: str, ids: list[str]) -> None:
-    body = client.get(f"/api/stories?{query}").json()
+    body = client.get(f"/api/stories?{query}&singletons=true").json()
     assert [s["id"] for s in body["stories"]] == ids
     assert body["total"] == len(ids)
 
@@ -134,10 +134,10 @@ def test_openapi_and_docs_describe_the_api(client: Client) -> None:
 
 
 def test_stories_page_lists_and_links(client: Client) -> None:
-    r = client.get("/?limit=1")
+    r = client.get("/?limit=1&singletons=true")
     assert r.status_code == 200
     assert 'href="/stories/s1"' in r.text and "Leaders meet at the spaceport" in r.text
-    assert 'rel="next" href="/?limit=1&amp;offset=1"' in r.text
+    assert 'rel="next" href="/?limit=1&amp;singletons=true&amp;offset=1"' in r.text
 
 
 def test_story_page_marks_sentences_by_kind_and_group(client: Client) -> None:

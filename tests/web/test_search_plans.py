@@ -82,3 +82,10 @@ def test_the_web_search_answers_the_same_with_either_plan(
     monkeypatch.setattr(backend.SQLiteStore, "_walks", lambda *a: True)
     walked = client.get("/api/stories?q=kim+putin&limit=9&offset=9").json()
     assert walked == collected and collected["total"] > 18
+
+
+@pytest.mark.parametrize("sort", ["coverage", "size"])
+@pytest.mark.parametrize("kw", [{}, {"limit": 7, "offset": 20}, {"min_size": 2, "limit": 9}])
+def test_walk_and_collect_agree_in_every_order(news: Any, sort: str, kw: dict) -> None:
+    collected = pages(news, "kim", walk=False, sort=sort, **kw)
+    assert collected and pages(news, "kim", walk=True, sort=sort, **kw) == collected

@@ -95,8 +95,14 @@ def chain(articles: Sequence[Article], comparison: Comparison) -> tuple[ChainLin
     return tuple(seen.values())
 
 
-def paths(links: Sequence[ChainLink]) -> list[list[str]]:
-    """The chains as paths from an original source to an outlet ("Interfax", "dpa", ...)."""
+#: Most chain paths listed: the number of paths grows exponentially with the outlets that
+#: share passages (30 outlets already give millions), so the walk stops at this many.
+MAX_PATHS = 100
+
+
+def paths(links: Sequence[ChainLink], limit: int = MAX_PATHS) -> list[list[str]]:
+    """The chains as paths from an original source to an outlet ("Interfax", "dpa", ...),
+    the first ``limit`` found (depth first, sources in name order)."""
     nxt: dict[str, list[str]] = {}
     for link in links:
         nxt.setdefault(link.source, []).append(link.target)
@@ -108,8 +114,12 @@ def paths(links: Sequence[ChainLink]) -> list[list[str]]:
         if not follow:
             out.append(path)
         for t in follow:
+            if len(out) >= limit:
+                return
             walk([*path, t])
 
     for start in sorted(s for s in nxt if s not in targets):
+        if len(out) >= limit:
+            break
         walk([start])
     return out

@@ -76,10 +76,17 @@ class Store(Protocol):
         language: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        agency: str | None = None,
+        min_size: int = 1,
+        sort: str = "recent",
     ) -> list[Story]:
         """One page of stories, newest first (by their latest article's published, else
-        ingested, time; ties by id). ``source``/``language`` keep stories with at least one
-        such article; ``since``/``until`` keep stories whose latest time is in [since, until)."""
+        ingested, time; ties by id). ``source``/``language``/``agency`` keep stories with at
+        least one such article (``agency``: credited by it); ``since``/``until`` keep stories
+        whose latest time is in [since, until); ``min_size`` keeps stories of at least that
+        many articles (2 hides singletons). ``sort``: ``recent`` (newest first), ``coverage``
+        (most outlets, then most languages, then newest) or ``size`` (most articles, then
+        newest); another value raises InputError."""
         ...
 
     def count_stories(
@@ -89,8 +96,17 @@ class Store(Protocol):
         language: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        agency: str | None = None,
+        min_size: int = 1,
     ) -> int:
         """How many stories :meth:`stories_page` would page through with these filters."""
+        ...
+
+    def story_facets(self, query: str | None = None, **filters: Any) -> dict[str, Any]:
+        """Facets of the stories that the filters of :meth:`stories_page` (and a search
+        ``query``, as :meth:`search`) keep: ``{"language"|"source"|"agency"|"date": [{"value",
+        "count"}, ...]}``, the count being stories; most frequent first (``date``, the day of
+        a story's latest report: newest first), at most ``coverage.FACET_TOP`` each."""
         ...
 
     def stories_of(self, article_id: str) -> list[Story]:
@@ -101,7 +117,8 @@ class Store(Protocol):
         self, query: str, *, limit: int | None = 50, offset: int = 0, **filters: Any
     ) -> list[Story]:
         """Stories with an article whose title or text holds every word of ``query``
-        (``word*`` for a prefix), newest first; takes the filters of :meth:`stories_page`.
+        (``word*`` for a prefix), newest first; takes the filters and ``sort`` of
+        :meth:`stories_page`.
         Any input is safe: punctuation separates words and is never syntax."""
         ...
 

@@ -19,6 +19,8 @@ class Filters:
     language: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    agency: str | None = None
+    min_size: int = 1
 
     def keys(self) -> tuple[str | None, str | None]:
         """``since`` and ``until`` as sortable time keys."""

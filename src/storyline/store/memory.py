@@ -25,7 +25,7 @@ from storyline.model import (
     SharedPassage,
     Story,
 )
-from storyline.store import terms
+from storyline.store import coverage, terms
 from storyline.store.checks import (
     Filters,
     article_row,
@@ -178,10 +178,13 @@ class MemoryStore:
         language: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        agency: str | None = None,
+        min_size: int = 1,
+        sort: str = "recent",
     ) -> list[Story]:
-        """Stories newest first (by their latest article's time), filtered, one page."""
-        kept = self._filtered(Filters(source, language, since, until))
-        return _page(kept, limit, offset)
+        """Stories in ``sort`` order (newest first by default), filtered, one page."""
+        kept = self._filtered(Filters(source, language, since, until, agency, min_size))
+        return _page(self._sorted(kept, sort), limit, offset)
 
     def count_stories(
         self,
@@ -190,8 +193,25 @@ class MemoryStore:
         language: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        agency: str | None = None,
+        min_size: int = 1,
     ) -> int:
-        return len(self._filtered(Filters(source, language, since, until)))
+        return len(self._filtered(Filters(source, language, since, until, agency, min_size)))
+
+    def story_facets(self, query: str | None = None, **filters: Any) -> dict[str, Any]:
+        """Per facet, the stories of each value among those kept (see the Store protocol)."""
+        chosen = Filters(**filters)
+        kept = self._found(query, chosen) if query and query.strip() else self._filtered(chosen)
+        pairs = ((self._coverage(s), self._latest[s.id]) for s in kept)
+        return coverage.facet_lists(coverage.count_facets(pairs))
+
+    def _coverage(self, story: Story) -> coverage.Coverage:
+        return coverage.coverage(self._articles[a] for a in story.articles)
+
+    def _sorted(self, stories: list[Story], sort: str) -> list[Story]:
+        if coverage.check_sort(sort) == "recent":
+            return stories
+        return sorted(stories, key=lambda s: coverage.sort_key(sort, self._coverage(s)))
 
     def stories_of(self, article_id: str) -> list[Story]:
         """Stories that contain the article, newest first."""
@@ -201,7 +221,8 @@ class MemoryStore:
         self, query: str, *, limit: int | None = 50, offset: int = 0, **filters: Any
     ) -> list[Story]:
         """Stories with an article whose title or text contains every word of the query."""
-        return _page(self._found(query, Filters(**filters)), limit, offset)
+        sort = filters.pop("sort", "recent")
+        return _page(self._sorted(self._found(query, Filters(**filters)), sort), limit, offset)
 
     def count_search(self, query: str, **filters: Any) -> int:
         return len(self._found(query, Filters(**filters)))
@@ -224,6 +245,10 @@ class MemoryStore:
         if since is not None and not latest >= since:
             return False
         if until is not None and not ("" < latest < until):
+            return False
+        if len(story.articles) < f.min_size:
+            return False
+        if f.agency is not None and ("agency", f.agency) not in self._coverage(story).keys:
             return False
         return self._has(story, "source", f.source) and self._has(story, "language", f.language)
 

@@ -207,3 +207,10 @@ def _feed_state(conn: sqlite3.Connection) -> None:
         """CREATE TABLE feed_entries (
             key TEXT PRIMARY KEY, feed TEXT NOT NULL, article_id TEXT, seen TEXT NOT NULL)""",
     )
+
+
+@migration("0010_story_coverage")
+def _story_coverage(conn: sqlite3.Connection) -> None:
+    from storyline.store import coverage
+
+    coverage.create_tables(conn)

@@ -39,7 +39,7 @@ from storyline.model import (
     Story,
 )
 from storyline.records import record_from_value, record_to_value
-from storyline.store import codec, migrations, terms
+from storyline.store import codec, coverage, migrations, terms
 from storyline.store.checks import (
     Filters,
     article_row,
@@ -220,12 +220,14 @@ class SQLiteStore:
         pairs = check_pairs(stories)
         with self._write() as conn:
             created = dict(conn.execute("SELECT id, created FROM stories").fetchall())
+            coverage.delete(conn)
             for table in ("story_analyses", "comparisons", "story_articles", "stories"):
                 conn.execute(f"DELETE FROM {table}")
             now = _now()
             for story, comparison in pairs:
                 self._insert(conn, story, comparison, created.get(story.id, now), now)
             conn.execute(_LATEST)
+            coverage.refresh(conn)
 
     def put_story(self, story: Story, comparison: Comparison | None = None) -> None:
         """Insert or replace one story and its comparison (None removes a stored one)."""
@@ -241,6 +243,7 @@ class SQLiteStore:
         now = _now()
         self._insert(conn, story, comparison, old[0] if old else now, now)
         conn.execute(_LATEST + " WHERE id = ?", (story.id,))
+        coverage.refresh(conn, story.id)
 
     def delete_story(self, story_id: str) -> bool:
         """Remove one story and its comparison; False if it was not stored."""
@@ -248,6 +251,7 @@ class SQLiteStore:
             return self._delete(conn, story_id)
 
     def _delete(self, conn: sqlite3.Connection, story_id: str) -> bool:
+        coverage.delete(conn, story_id)
         conn.execute("DELETE FROM story_analyses WHERE story_id = ?", (story_id,))
         conn.execute("DELETE FROM comparisons WHERE story_id = ?", (story_id,))
         conn.execute("DELETE FROM story_articles WHERE story_id = ?", (story_id,))
@@ -316,10 +320,13 @@ class SQLiteStore:
         language: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        agency: str | None = None,
+        min_size: int = 1,
+        sort: str = "recent",
     ) -> list[Story]:
-        """Stories newest first (by their latest article's time), filtered, one page."""
-        where, params = _where(Filters(source, language, since, until))
-        return self._stories(where, params, limit, offset)
+        """Stories in ``sort`` order (newest first by default), filtered, one page."""
+        filters = Filters(source, language, since, until, agency, min_size)
+        return self._stories(*_where(filters), limit, offset, sort=sort)
 
     def count_stories(
         self,
@@ -328,9 +335,35 @@ class SQLiteStore:
         language: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        agency: str | None = None,
+        min_size: int = 1,
     ) -> int:
-        where, params = _where(Filters(source, language, since, until))
+        where, params = _where(Filters(source, language, since, until, agency, min_size))
         return int(self._read(f"SELECT COUNT(*) FROM stories s {where}", params)[0][0])
+
+    def story_facets(self, query: str | None = None, **filters: Any) -> dict[str, Any]:
+        """Per facet (language, source, agency, date), the stories of each value among
+        those the filters (and search ``query``) keep; see :func:`coverage.facet_lists`."""
+        chosen = Filters(**filters)
+        query = query if query and query.strip() else None
+        if query is not None:
+            found = _search_where(query, chosen)
+            if not found:
+                return coverage.facet_lists(())
+            where, params = found
+        else:
+            where, params = _where(chosen)
+        rows: list[tuple[str, str, int]] = []
+        with self._lock:
+            keyed = [(k, v) for k in ("source", "language", "agency")
+                     if (v := getattr(chosen, k)) is not None]  # fmt: skip
+            rest = Filters(min_size=chosen.min_size, **dict(keyed))
+            only = query is None and chosen == rest and len(keyed) <= 1
+            statements = coverage.facet_sql(where, params, chosen.min_size if only else None,
+                                            keyed[0] if only and keyed else None)  # fmt: skip
+            for sql, args in statements:
+                rows += [tuple(r) for r in self._read(sql, args)]  # type: ignore[misc]
+        return coverage.facet_lists(rows)
 
     def stories_of(self, article_id: str) -> list[Story]:
         """Stories that contain the article, newest first."""
@@ -347,12 +380,13 @@ class SQLiteStore:
         each until the page is full (the cost grows with the stories passed over). The walk
         is taken when the words are so common that it stops early (see ``_walks``)."""
         check_page(limit, offset)
+        sort = coverage.check_sort(filters.pop("sort", "recent"))
         wanted, chosen = terms.parse_query(query), Filters(**filters)
         if not wanted:
             return []
-        walk = self._walks(terms.fts_query(wanted), chosen, limit, offset)
+        walk = self._walks(terms.fts_query(wanted), chosen, limit, offset)  # in any order
         found = _search_where(query, chosen, walk=walk)
-        return self._stories(*found, limit, offset) if found else []
+        return self._stories(*found, limit, offset, sort=sort) if found else []
 
     def _walks(self, match: str, filters: Filters, limit: int | None, offset: int) -> bool:
         """Whether walking the stories newest first is cheaper than collecting the matches:
@@ -375,11 +409,17 @@ class SQLiteStore:
         return int(self._read(f"SELECT COUNT(*) FROM stories s {found[0]}", found[1])[0][0])
 
     def _stories(
-        self, where: str, params: Sequence[Any], limit: int | None = None, offset: int = 0
+        self,
+        where: str,
+        params: Sequence[Any],
+        limit: int | None = None,
+        offset: int = 0,
+        *,
+        sort: str = "recent",
     ) -> list[Story]:
         check_page(limit, offset)
         sql = f"SELECT s.id, s.title, s.method FROM stories s {where} "
-        sql += "ORDER BY s.latest DESC, s.id LIMIT ? OFFSET ?"
+        sql += f"ORDER BY {coverage.ORDER_SQL[coverage.check_sort(sort)]} LIMIT ? OFFSET ?"
         with self._lock:
             heads = self._read(sql, (*params, -1 if limit is None else limit, offset))
             links = self._links([h["id"] for h in heads], whole=limit is None and not where)
@@ -784,6 +824,9 @@ def _filter_clauses(filters: Filters) -> tuple[list[str], list[Any]]:
                 f"ON sa.article_id = a.id WHERE a.{field} = ?)"
             )
             params.append(value)
+    more, values = coverage.filter_clauses(filters.agency, filters.min_size)
+    clauses += more
+    params += values
     since, until = filters.keys()
     if since is not None:
         clauses.append("s.latest >= ?")

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -155,16 +156,50 @@ def templates() -> Environment:
     env.filters["pct"] = lambda v: f"{100 * (v or 0):.0f}%"
     env.filters["kind_label"] = lambda k: (k or "").replace("_", "-")
     env.filters["page_query"] = page_query
+    env.globals["link_query"] = link_query
+    env.filters["next_day"] = next_day
+    env.filters["path_quote"] = lambda v: quote(str(v), safe="")
+    env.filters["web_url"] = web_url
     env.globals["limit_rows"], env.globals["limit_items"] = LIMIT_ROWS, LIMIT_ITEMS
     return env
 
 
 def page_query(query: dict[str, Any], offset: int) -> str:
     """The stories list's query string for another page, unset fields left out."""
+    return link_query(query, offset=offset)
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) address (safe to link), else None."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit((url or "").strip())
+    except ValueError:
+        return None
+    return url.strip() if url and parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def next_day(day: str) -> str:
+    """The day after a ``YYYY-MM-DD`` day (a date facet's ``until``)."""
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+#: Stories list parameters left out of a link when they have these (default) values.
+LINK_DEFAULTS = {"sort": "coverage", "singletons": False, "limit": 50}
+
+
+def link_query(query: dict[str, Any], **changes: Any) -> str:
+    """The stories list's query string with ``changes`` (None drops a field), unset and
+    default fields and the offset (unless changed) left out."""
     from urllib.parse import urlencode
 
-    keep = {k: v for k, v in query.items() if v not in (None, "") and k != "offset"}
-    return urlencode({**keep, "offset": offset})
+    merged = {k: v for k, v in query.items() if k != "offset"} | changes
+    keep = {k: v for k, v in merged.items()
+            if v not in (None, "") and LINK_DEFAULTS.get(k, object()) != v}  # fmt: skip
+    return urlencode({k: str(v).lower() if isinstance(v, bool) else v for k, v in keep.items()})
 
 
 def create_app(
@@ -266,6 +301,16 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+PICK_HELP = ("articles to show side by side (repeat: a=ID&a=ID); default for stories of "
+             "more than 4 articles: the two most different versions")  # fmt: skip
+OUTLET_SORT = "^(name|articles|wire)$"
+OUTLET_SORT_HELP = ("`name` (natural order: numbers inside names as numbers), `articles` "
+                    "(most first) or `wire` (highest wire share first)")  # fmt: skip
+SORT_PATTERN = "^(coverage|recent|size)$"
+SORT_HELP = ("order: `coverage` (most outlets, then most languages, then newest), `recent` "
+             "(newest first) or `size` (most articles, then newest)")  # fmt: skip
+
+
 def story_query(
     q: str | None = Query(None, description="words that must all occur (FTS5); word* = prefix"),
     source: str | None = Query(None, description="only stories with an article from this outlet"),
@@ -274,11 +319,17 @@ def story_query(
     until: str | None = Query(None, description="latest article before (YYYY-MM-DD)"),
     limit: int = Query(50, ge=1, le=views.MAX_LIMIT, description="page size"),
     offset: int = Query(0, ge=0, le=views.MAX_OFFSET, description="stories to skip"),
+    agency: str | None = Query(None, description="only stories with an article crediting it"),
+    sort: str = Query("coverage", pattern=SORT_PATTERN, description=SORT_HELP),
+    singletons: bool = Query(
+        False, description="include one-article stories (hidden: counted in `hidden_singletons`)"
+    ),
 ) -> StoryQuery:
     """The stories list's query parameters; empty strings (from the HTML form) mean unset."""
     return StoryQuery(q=q or None, source=source or None, language=language or None,
                       since=views.parse_day("since", since), until=views.parse_day("until", until),
-                      limit=limit, offset=offset)  # fmt: skip
+                      limit=limit, offset=offset, agency=agency or None, sort=sort,
+                      singletons=singletons)  # fmt: skip
 
 
 async def read_upload(request: Request) -> tuple[list[tuple[str, bytes]], str | None, str]:
@@ -318,17 +369,24 @@ def _api_routes(app: FastAPI, store: Store) -> None:
 
     @app.get("/api/stories", **api)
     def list_stories(query: Annotated[StoryQuery, Depends(story_query)]) -> JSONResponse:
-        """Stories newest first: `stories` (summaries as in `storyline stories --json`),
-        `total`, `limit`, `offset`, `next`, `prev`. With `q`: full-text search."""
+        """Stories by coverage (unless `sort` says otherwise), one-article stories hidden
+        unless `singletons=true`: `stories` (summaries as in `storyline stories --json`),
+        `total`, `limit`, `offset`, `next`, `prev`, `hidden_singletons` and `facets`
+        (`language`, `source`, `agency`, `date`: `[{"value", "count"}]`, counts of stories
+        over every page). With `q`: full-text search."""
         return JSONResponse(views.stories_view(store, query))
 
     @app.get("/api/stories/{story_id}", **api, responses={404: {"description": "unknown id"}})
-    def get_story(story_id: str) -> JSONResponse:
+    def get_story(
+        story_id: str,
+        a: Annotated[list[str], Query(description=PICK_HELP)] = [],  # noqa: B006
+    ) -> JSONResponse:
         """One story as `storyline show --json`: comparison, `analysis` (entities, numbers,
         quotes, conflicts, chain of sources, facts, blindspots, timeline), `membership` (why
         each article is in it), `passages`, `attribution` and `dup_groups`; plus `sentences`
-        per article, a publication `timeline` and `passage_groups` (passages by text)."""
-        return JSONResponse(views.story_view(store, story_id, app.state.derived))
+        per article, a publication `timeline` and `passage_groups` (passages by text); and
+        what the story page draws: `coverage`, `timeline_chart`, `fact_matrix`, `picked`."""
+        return JSONResponse(views.story_view(store, story_id, app.state.derived, a))
 
     @app.get("/api/articles", **api)
     def list_articles(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
@@ -346,10 +404,20 @@ def _api_routes(app: FastAPI, store: Store) -> None:
 
     @app.get("/api/outlets", **api)
     def list_outlets(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
-                     offset: int = Query(0, ge=0, le=views.MAX_OFFSET)) -> JSONResponse:  # fmt: skip
-        """Per outlet, by name (as `storyline outlets --json`): `articles`, `wire_share` and
-        `by_agency` (share of its text from each agency); one page."""
-        return JSONResponse(views.outlets_view(store, limit=limit, offset=offset))
+                     offset: int = Query(0, ge=0, le=views.MAX_OFFSET),
+                     sort: str = Query("name", pattern=OUTLET_SORT,
+                                       description=OUTLET_SORT_HELP)) -> JSONResponse:  # fmt: skip
+        """Per outlet (as `storyline outlets --json`): `articles`, `wire_share` and
+        `by_agency` (share of its text from each agency); one page, by `sort`."""
+        return JSONResponse(views.outlets_view(store, limit=limit, offset=offset, sort=sort))
+
+    @app.get("/api/outlets/{source:path}", **api, responses={404: {"description": "unknown"}})
+    def get_outlet(source: str, limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
+                   offset: int = Query(0, ge=0, le=views.MAX_OFFSET)) -> JSONResponse:  # fmt: skip
+        """One outlet: `outlet` (as in the list), `over_time` (wire share by agency per day,
+        week or month), one page of its `stories` by coverage, and `alone`: facts only it
+        reports in its stories of several outlets (from the analyses stored at ingest)."""
+        return JSONResponse(views.outlet_view(store, source, limit=limit, offset=offset))
 
     @app.post("/api/articles", **api, openapi_extra={"requestBody": UPLOAD_BODY},
               responses={201: {"description": "new articles stored"},
@@ -371,8 +439,8 @@ def _page_routes(app: FastAPI, store: Store, page: Callable[..., HTMLResponse]) 
         return page("stories.html", views.stories_view(store, query))
 
     @app.get("/stories/{story_id}", **html)
-    def story_page(story_id: str) -> HTMLResponse:
-        return page("story.html", views.story_view(store, story_id, app.state.derived))
+    def story_page(story_id: str, a: Annotated[list[str], Query()] = []) -> HTMLResponse:  # noqa: B006
+        return page("story.html", views.story_view(store, story_id, app.state.derived, a))
 
     @app.get("/articles/{article_id}", **html)
     def article_page(article_id: str) -> HTMLResponse:
@@ -380,8 +448,15 @@ def _page_routes(app: FastAPI, store: Store, page: Callable[..., HTMLResponse]) 
 
     @app.get("/outlets", **html)
     def outlets_page(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
-                     offset: int = Query(0, ge=0, le=views.MAX_OFFSET)) -> HTMLResponse:  # fmt: skip
-        return page("outlets.html", views.outlets_view(store, limit=limit, offset=offset))
+                     offset: int = Query(0, ge=0, le=views.MAX_OFFSET),
+                     sort: str = Query("name", pattern=OUTLET_SORT)) -> HTMLResponse:  # fmt: skip
+        return page("outlets.html", views.outlets_view(store, limit=limit, offset=offset,
+                                                       sort=sort))  # fmt: skip
+
+    @app.get("/outlets/{source:path}", **html)
+    def outlet_page(source: str, limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
+                    offset: int = Query(0, ge=0, le=views.MAX_OFFSET)) -> HTMLResponse:  # fmt: skip
+        return page("outlet.html", views.outlet_view(store, source, limit=limit, offset=offset))
 
     @app.get("/ingest", **html)
     def ingest_form() -> HTMLResponse:

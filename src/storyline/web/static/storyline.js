@@ -1,4 +1,5 @@
-/* storyline: sentence highlighting on the story page, upload progress on the ingest page.
+/* storyline: sentence highlighting on the story page (mouse and keyboard: Tab, Enter or
+   Space, J/K, N, Escape), upload progress on the ingest page.
    No data is ever turned into markup here: the page's data lives in data-* attributes and
    server-rendered (escaped) HTML. Served from /static under `script-src 'self'`. */
 (function () {
@@ -20,10 +21,17 @@
 
   var selected = null;
 
+  function press(group, on) {
+    if (!group) return;
+    members(group).forEach(function (el) { el.setAttribute("aria-pressed", on ? "true" : "false"); });
+  }
+
   function select(group) {
     mark(selected, "sel", false);
+    press(selected, false);
     selected = group === selected ? null : group;
     mark(selected, "sel", true);
+    press(selected, true);
     if (!selected) return;
     members(selected).forEach(function (el) {
       el.scrollIntoView({ block: "nearest", inline: "nearest" });
@@ -41,8 +49,34 @@
     });
     document.addEventListener("keydown", function (e) {
       var group = groupOf(e.target);
-      if (group && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); select(group); }
+      if (!group || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(group); }
+      else if (e.key === "Escape" && selected) { e.preventDefault(); select(selected); }
+      else if (e.key === "j" || e.key === "k") { e.preventDefault(); step(e.target, e.key === "j" ? 1 : -1); }
+      else if (e.key === "n") { e.preventDefault(); counterpart(e.target, group); }
     });
+  }
+
+  // J / K: the next / previous shared sentence in the same article.
+  function step(el, by) {
+    var col = el.closest(".col");
+    if (!col) return;
+    var all = Array.prototype.slice.call(col.querySelectorAll(".s[data-group]"));
+    var next = all[all.indexOf(el.closest(".s[data-group]")) + by];
+    if (next) next.focus();
+  }
+
+  // N: the same sentence group in the next article that has it (wrapping around).
+  function counterpart(el, group) {
+    var all = Array.prototype.slice.call(members(group));
+    var here = el.closest(".s[data-group]");
+    var col = here.closest(".col");
+    var others = all.filter(function (m) { return m.closest(".col") !== col; });
+    if (!others.length) return;
+    var after = others.filter(function (m) {
+      return col.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING;
+    });
+    (after[0] || others[0]).focus();
   }
 
   function initUpload() {
