@@ -9,7 +9,7 @@ from html import unescape
 
 import pytest
 
-from storyline.model import Article, Attribution, CopiedPassage, OutletDependency
+from storyline.model import AgencyCredit, Article, Attribution, CopiedPassage, OutletDependency
 from storyline.store import MemoryStore
 from storyline.web import desk
 from tests.web.conftest import Client
@@ -148,7 +148,7 @@ def test_wire_over_time_stacks_agencies_per_period() -> None:
     day = datetime(2024, 1, 1, tzinfo=UTC)
     arts = [Article(id=f"x{k}", source="o", raw="t" * 100, text="t" * 100,
                     published=day.replace(day=1 + k)) for k in range(3)]  # fmt: skip
-    atts = [Attribution("x0", (CopiedPassage(0, 50, ("y",), "y", ("dpa",)),), 0.5, False,
+    atts = [Attribution("x0", (CopiedPassage(0, 50, ("y",), "y", (AgencyCredit("dpa", "x0", "o"),)),), 0.5, False,
                         wire_share=0.5)]  # fmt: skip
     chart = desk.wire_over_time(arts, atts)
     assert [p["period"] for p in chart["periods"]] == ["2024-01-01", "2024-01-02", "2024-01-03"]
