@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from storyline.clean.credits import parse_agency_credit
 from storyline.model import Credits, CreditSpan
@@ -119,6 +119,7 @@ def normalize_credit(body: str) -> str:
     return body
 
 
+@lru_cache(maxsize=8192)
 def agency_credit(body: str, *, bracketed: bool = True) -> Credits | None:
     """The credit a bracket's or tag's body names ("sda/reuters/mdl", "Afp-Ap", "D. N. B."),
     or None. ``bracketed=False``: the body stood alone, so a lone strict name ("Mehr") is none.
