@@ -32,6 +32,7 @@ from storyline.clean import clean_batch  # noqa: E402
 from storyline.compare import compare  # noqa: E402
 from storyline.ingest import read_text  # noqa: E402
 from storyline.model import Article, Failure, Story  # noqa: E402
+from storyline.pipeline import clean_items  # noqa: E402
 
 HANG_SECONDS = 10
 
@@ -53,8 +54,8 @@ def run_one(data: bytes, name: str, fmt: str, deep: bool, partner: Article) -> t
         if not isinstance(item, Article | Failure):
             raise AssertionError(f"reader yielded {type(item).__name__}")
     articles = [a for a in items if isinstance(a, Article)]
-    if deep and articles:
-        cleaned = list(clean_batch(articles))
+    if deep and articles:  # as the pipeline does: size check, clean, compare
+        cleaned = [a for a in clean_items(articles) if isinstance(a, Article)]
         members = list({a.id: a for a in [partner, *cleaned]}.values())
         compare(Story("st-fuzz", tuple(a.id for a in members)), members)
     return len(articles), len(items) - len(articles)
@@ -92,6 +93,9 @@ def main() -> None:
                 examples.append(f"input {i} ({kind}, {fmt}): {type(exc).__name__}: {exc}"[:300])
         finally:
             signal.alarm(0)
+        if (i + 1) % 10_000 == 0:  # progress, so a long run can be read before it ends
+            print(f"{i + 1} inputs, {dict(counts)}, {time.perf_counter() - start:.0f} s",
+                  file=sys.stderr, flush=True)  # fmt: skip
         took = time.perf_counter() - began
         if took > slowest[0]:
             slowest = (took, f"input {i} ({kind}, {fmt}, {len(data)} bytes)")

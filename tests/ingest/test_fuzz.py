@@ -142,3 +142,30 @@ def test_comparing_any_texts_never_raises(texts: list[str]) -> None:
     unique = list({a.id: a for a in articles}.values())
     comparison = compare(Story("st-fuzz", tuple(a.id for a in unique)), unique)
     assert comparison.story == "st-fuzz"
+
+
+def test_an_article_over_the_size_limit_fails_alone_naming_its_input() -> None:
+    from storyline.pipeline import MAX_ARTICLE_CHARS, clean_items
+
+    huge = "Wort " * (MAX_ARTICLE_CHARS // 5 + 1)
+    items = [*read_text(huge, name="huge.txt"), *read_text(good("text"), name="good.txt")]
+    out = list(clean_items(items))
+    failures = [x for x in out if isinstance(x, Failure)]
+    assert [f.input for f in failures] == ["huge.txt"]
+    assert failures[0].reason.startswith("text too long: 100,005 characters > 100,000")
+    assert [a.path for a in out if isinstance(a, Article)] == ["good.txt"]
+
+
+def test_the_encoders_read_at_most_their_limit_of_a_text(monkeypatch) -> None:
+    import storyline.embed as embed
+
+    seen: list[int] = []
+
+    class Model:
+        def encode(self, texts: list[str]) -> list[list[float]]:
+            seen.extend(len(t) for t in texts)
+            return [[1.0] * 512 for _ in texts]
+
+    monkeypatch.setattr(embed, "_use_model", lambda: Model())
+    embed._use_batch(["kurz", "x" * 50_000])
+    assert seen == [4, embed.MAX_ENCODE_CHARS]
