@@ -155,6 +155,7 @@ def clean(
     credit, cut = _cut_trailing_credit(lines, reasons)
     removed = [Residue(marks.lines[i], r, i + 1) for i, r in enumerate(reasons) if r is not None]
     removed += [cut] if cut else []
+    removed += [r for r in article.removed if r.reason == "mojibake" and r not in removed]
     body = "\n".join(line for line, r in zip(lines, reasons, strict=True) if r is None)
     language = article.language or detect_language(body)
     sources = Credits(quoted_sources=quoted_sources(body, language))
