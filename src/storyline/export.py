@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from storyline.model import UNIQUE, Alignment, Article, Failure, Story
+from storyline.model import UNIQUE, Alignment, Article, Event, Failure, Story
 from storyline.pipeline import ArticleReport, StoryReport
+from storyline.store.base import Store
 from storyline.store.codec import credits_to_dict, residue_to_dict
 
 
@@ -59,6 +60,23 @@ def story_summary(story: Story, articles: Iterable[Article]) -> dict[str, Any]:
         "last_published": dates[-1] if dates else None,
         "articles": [a.id for a in arts],
     }
+
+
+def level_summaries(store: Store, level: str = "story") -> list[dict[str, Any]]:
+    """``storyline stories [--level event]``: the stored stories newest first, or every
+    event (story newest first, then the event's first article), each with its ``story``."""
+    stories = store.stories()
+    if level != "event":
+        return [story_summary(s, store.articles(s.articles)) for s in stories]
+    by_story: dict[str, list[Event]] = {}
+    for event in store.events():
+        by_story.setdefault(event.story, []).append(event)
+    out = []
+    for story in stories:
+        for event in sorted(by_story.get(story.id, ()), key=lambda e: (-len(e.articles), e.id)):
+            row = story_summary(event, store.articles(event.articles))  # type: ignore[arg-type]
+            out.append({"id": row.pop("id"), "story": story.id, **row})
+    return out
 
 
 def story_dict(report: StoryReport) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from storyline.model import (
     Comparison,
     Correction,
     DupGroup,
+    Event,
     Membership,
     OutletDependency,
     SharedPassage,
@@ -211,3 +212,16 @@ class Store(Protocol):
         assigner state, insert or replace the changed stories with their comparisons and
         delete the removed ones; unknown article ids raise StoreError and store nothing."""
         ...
+
+    # events: the tight level inside stories (see docs/stories.md, "Two levels")
+
+    def put_events(self, events: Iterable[Event], *, stories: Iterable[str] | None = None) -> None:
+        """Replace the stored events of ``stories`` (every stored event when None) with
+        ``events``, in one transaction."""
+        ...
+
+    def events(self, story_id: str | None = None) -> list[Event]:
+        """Stored events (only those of ``story_id`` when given), by story then id."""
+        ...
+
+    def event(self, event_id: str) -> Event | None: ...

@@ -18,6 +18,7 @@ from storyline.model import (
     Comparison,
     Correction,
     DupGroup,
+    Event,
     Membership,
     OutletDependency,
     SharedPassage,
@@ -60,6 +61,7 @@ class MemoryStore:
         self._profiles: dict[str, tuple[str, int, bytes]] = {}
         self._assigner: AssignerState | None = None
         self._analyses: dict[str, tuple[Analysis, tuple[Membership, ...]]] = {}
+        self._events: dict[str, Event] = {}
 
     def __enter__(self) -> MemoryStore:
         return self
@@ -378,6 +380,28 @@ class MemoryStore:
             for story, comparison in pairs:
                 self._put(story, comparison)
             self._assigner = assignment.state
+
+    # events
+
+    def put_events(self, events: Iterable[Event], *, stories: Iterable[str] | None = None) -> None:
+        with self._lock:
+            self._check_open()
+            events = list(events)
+            if stories is None:
+                self._events = {}
+            else:
+                gone = set(stories)
+                self._events = {k: e for k, e in self._events.items() if e.story not in gone}
+            self._events.update((e.id, e) for e in events)
+
+    def events(self, story_id: str | None = None) -> list[Event]:
+        self._check_open()
+        found = [e for e in self._events.values() if story_id is None or e.story == story_id]
+        return sorted(found, key=lambda e: (e.story, e.id))
+
+    def event(self, event_id: str) -> Event | None:
+        self._check_open()
+        return self._events.get(event_id)
 
 
 @dataclass(slots=True)

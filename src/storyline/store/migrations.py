@@ -189,3 +189,14 @@ def _reuse_segments(conn: sqlite3.Connection) -> None:
             seq INTEGER PRIMARY KEY AUTOINCREMENT, articles INTEGER NOT NULL,
             data BLOB NOT NULL)""",
     )
+
+
+@migration("0009_events")
+def _events(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """CREATE TABLE events (
+            id TEXT PRIMARY KEY, story_id TEXT NOT NULL, title TEXT, method TEXT NOT NULL,
+            articles TEXT NOT NULL)""",
+        "CREATE INDEX events_story ON events (story_id)",
+    )
