@@ -20,7 +20,8 @@ the event threshold).
 Thresholds are then chosen per fold on the other folds' measurements (nested: the measured
 fold never picks its own threshold) with fixed rules:
 
-* story: maximise recall - 4 * false joins on the undated stream;
+* story: the highest recall whose false joins stay <= 0.03 (undated stream; a margin under
+  the issue's 0.05);
 * event: maximise recall - middle band joined - 4 * false joins (event level, undated).
 
 The shipped thresholds are the same rules applied to all folds. Prints one JSON object.
@@ -44,10 +45,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from stream_quality import PAIRS, components, dates, halves, read_pairs  # noqa: E402
 from train_similarity import Blend  # noqa: E402
 
-STORY_GRID = (1.45, 1.7, 1.9, 2.1, 2.3)
+STORY_GRID = (1.45, 1.7, 1.9, 2.1, 2.3, 2.5)
 EVENT_GRID = (1.3, 1.35, 1.4, 1.45, 1.5, 1.55, 1.6, 1.7, 1.8)
 SAME, UNRELATED = 1.5, 3.5
 VARIANTS = ("undated", "dated")
+#: False joins allowed when picking the story threshold (a margin under the 0.05 target).
+FJ_BUDGET = 0.03
 
 
 class FoldModel:
@@ -125,9 +128,14 @@ def replay_links(order, profiles, join_below: float, dated: dict | None):
     from storyline.stories.stream import StoryAssigner
 
     assigner = StoryAssigner(join_below=join_below, event_below=join_below)
-    for article, prof in zip(order, profiles, strict=True):
-        when = dated.get(article.url) if dated else None
-        assigner.assign(replace(article, published=when), prof)
+    stream = [
+        (replace(a, published=dated.get(a.url) if dated else None), p)
+        for a, p in zip(order, profiles, strict=True)
+    ]
+    if dated:  # in time order, as the pipeline assigns (stories.replay.arrival_order)
+        stream.sort(key=lambda ap: (ap[0].published is None, ap[0].published or 0, ap[0].id))
+    for article, prof in stream:
+        assigner.assign(article, prof)
     story = {a.id: assigner.story_id(a.id) for a in order}
     links = {}
     for a in order:
@@ -163,7 +171,8 @@ def measure(pairs, idx: list[int], group: dict[str, str]) -> dict[str, float]:
 
 
 def story_goal(m: dict[str, float]) -> float:
-    return m.get("same", 0) - 4 * m.get("unrelated", 0)
+    """Recall, among thresholds whose false joins stay at most FJ_BUDGET."""
+    return m.get("same", 0) if m.get("unrelated", 0) <= FJ_BUDGET else -1.0 - m.get("unrelated", 0)
 
 
 def event_goal(m: dict[str, float]) -> float:

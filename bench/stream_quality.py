@@ -34,7 +34,7 @@ import random
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -188,6 +188,8 @@ def run(rows: list[dict[str, str]], dated: bool, db: Path | None) -> dict[str, o
         "ingest_seconds": round(took, 1),
         "stories_per_article": round(len(set(story.values())) / max(len(story), 1), 4),
         "events_per_article": round(len(set(event.values())) / max(len(event), 1), 4),
+        "largest_story": max(Counter(story.values()).values(), default=0),
+        "largest_event": max(Counter(event.values()).values(), default=0),
         "seed_pair": seed,
         "story": measure(rows, story),
         "event": measure(rows, event),

@@ -62,9 +62,12 @@ def minutes(when: datetime) -> int:
 
 
 def article_text(article: Article) -> str:
-    """The text a story is judged on: title, teaser and cleaned body (raw when empty), each on
-    its own line (the similarity features read a title off the first line)."""
-    return "\n".join(p for p in (article.title, article.teaser, article.text or article.raw) if p)
+    """The text a story is judged on: title, teaser and cleaned body, each on its own line (the
+    similarity features read a title off the first line). A plain-text article with an empty
+    body falls back to ``raw``; a record (JSONL/CSV/HTML) never does: its raw form is markup
+    or a JSON line whose keys every record shares."""
+    body = article.text or (article.raw if article.format == "text" else "")
+    return "\n".join(p for p in (article.title, article.teaser, body) if p)
 
 
 @cache
