@@ -136,9 +136,9 @@ def replay_links(order, profiles, join_below: float, dated: dict | None):
         stream.sort(key=lambda ap: (ap[0].published is None, ap[0].published or 0, ap[0].id))
     for article, prof in stream:
         assigner.assign(article, prof)
-    story = {a.id: assigner.story_id(a.id) for a in order}
-    links = {}
-    for a in order:
+    story = {a.id: assigner.story_id(a.id) for a, _ in stream}
+    links = {}  # in arrival order
+    for a, _ in stream:
         idx = assigner.index_[a.id]
         best, score = assigner.best_[idx], assigner.score_[idx]
         links[a.id] = (assigner.ids_[best], float(score)) if best >= 0 else (None, None)
@@ -148,10 +148,10 @@ def replay_links(order, profiles, join_below: float, dated: dict | None):
 def events_from(order, story, links, event_below: float) -> dict[str, str]:
     """Event of each article: its best match's event when that score is <= ``event_below``."""
     event: dict[str, str] = {}
-    for a in order:
-        best, score = links[a.id]
+    for a in links:  # arrival order: a best match always came first
+        best, score = links[a]
         tight = best is not None and score is not None and score <= event_below
-        event[a.id] = event[best] if tight and story[best] == story[a.id] else a.id
+        event[a] = event[best] if tight and story[best] == story[a] else a
     return event
 
 

@@ -44,7 +44,7 @@ def test_event_threshold_never_exceeds_the_story_one():
 
 def test_split_move_and_merge_events(seeds, unrelated, profiles):  # noqa: F811
     forum = unrelated["putin_forum"]
-    assigner = run([*seeds, forum], profiles)
+    assigner = run([*seeds, forum], profiles, event_below=1.45)
     event = assigner.event_id(seeds[0].id)
     kept, new = assigner.split_event(event, [seeds[1].id])
     assert kept.articles == (seeds[0].id,) and new.articles == (seeds[1].id,)
@@ -61,7 +61,7 @@ def test_split_move_and_merge_events(seeds, unrelated, profiles):  # noqa: F811
 
 def test_story_corrections_keep_events_nested(seeds, unrelated, profiles):  # noqa: F811
     forum = unrelated["putin_forum"]
-    assigner = run([*seeds, forum], profiles)
+    assigner = run([*seeds, forum], profiles, event_below=1.45)
     story = assigner.story_id(seeds[0].id)
     assigner.split(story, [seeds[1].id])
     _nested(assigner)
@@ -86,7 +86,7 @@ def test_event_corrections_replay_through_apply(seeds, profiles):  # noqa: F811
 
 
 def test_events_survive_the_saved_state(seeds, unrelated, profiles):  # noqa: F811
-    assigner = run([*seeds, unrelated["putin_forum"]], profiles)
+    assigner = run([*seeds, unrelated["putin_forum"]], profiles, event_below=1.45)
     assigner.split_event(assigner.event_id(seeds[0].id), [seeds[1].id])
     restored = state_from_bytes(state_to_bytes(assigner))
     assert restored.events() == assigner.events()
