@@ -50,7 +50,7 @@ def test_story_api_is_the_cli_show_json_plus_page_fields(db: Path, sqlite_client
     body = sqlite_client.get("/api/stories/s1").json()
     (cli,) = cli_json("show", "s1", "--db", str(db))["stories"]
     assert {k: body[k] for k in cli} == cli
-    assert set(body) - set(cli) == {"sentences", "timeline", "passage_groups"}
+    assert set(body) - set(cli) == {"sentences", "timeline", "passage_groups", "events"}
     assert {"analysis", "membership", "passages", "attribution", "dup_groups"} <= set(cli)
 
 
