@@ -370,15 +370,18 @@ class _WatchPrinter:
     "size: most articles, then newest.",
 )
 @click.option("--no-singletons", is_flag=True, help="Leave out one-article stories.")
-def stories(db: str, as_json: bool, sort: str, no_singletons: bool) -> None:
-    """List the stored stories, by coverage unless --sort says otherwise."""
-    from storyline.export import story_summary
+@click.option("--level", type=click.Choice(("story", "event")), default="story", show_default=True,
+              help="story: the developing storyline; event: one happening inside a story.")  # fmt: skip
+def stories(db: str, as_json: bool, sort: str, no_singletons: bool, level: str) -> None:
+    """List the stored stories (or, with --level event, their events), by coverage unless
+    --sort says otherwise."""
+    from storyline.export import level_summaries
 
     with _open(db) as store:
         listed = store.stories_page(limit=None, sort=sort, min_size=2 if no_singletons else 1)
-        rows = [story_summary(s, store.articles(s.articles)) for s in listed]
+        rows = level_summaries(store, level, listed)
     if as_json:
-        _emit_json({"stories": rows})
+        _emit_json({"events" if level == "event" else "stories": rows})
         return
     from rich.table import Column, Table
     from rich.text import Text
@@ -599,6 +602,13 @@ def similarity(pairs_csv: str, out_csv: str, model: str) -> None:
         print_similarity_metrics(_console(), found)
 
 
+LEVELS = ("story", "event")
+_LEVEL = click.option(
+    "--level", type=click.Choice(LEVELS), default="story", show_default=True,
+    help="Correct stories, or events (the ids are then event ids: storyline stories --level event).",
+)  # fmt: skip
+
+
 @main.group()
 def story() -> None:
     """Correct stories by hand: split, merge, move (kept on every later ingest)."""
@@ -622,33 +632,36 @@ def _correct(db: str, call: Any, *args: Any) -> None:
 @click.argument("story_id")
 @click.argument("article_ids", nargs=-1, required=True)
 @click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
-def story_split(story_id: str, article_ids: tuple[str, ...], db: str) -> None:
-    """Take ARTICLE_IDS out of STORY_ID into a new story."""
-    from storyline.pipeline import split_story
+@_LEVEL
+def story_split(story_id: str, article_ids: tuple[str, ...], db: str, level: str) -> None:
+    """Take ARTICLE_IDS out of STORY_ID into a new story (or event, with --level event)."""
+    from storyline.pipeline import split_event, split_story
 
-    _correct(db, split_story, story_id, list(article_ids))
+    _correct(db, split_event if level == "event" else split_story, story_id, list(article_ids))
 
 
 @story.command("merge")
 @click.argument("story_id")
 @click.argument("other_id")
 @click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
-def story_merge(story_id: str, other_id: str, db: str) -> None:
-    """Fold story OTHER_ID into STORY_ID."""
-    from storyline.pipeline import merge_stories
+@_LEVEL
+def story_merge(story_id: str, other_id: str, db: str, level: str) -> None:
+    """Fold story OTHER_ID into STORY_ID (or event into event, with --level event)."""
+    from storyline.pipeline import merge_events, merge_stories
 
-    _correct(db, merge_stories, story_id, other_id)
+    _correct(db, merge_events if level == "event" else merge_stories, story_id, other_id)
 
 
 @story.command("move")
 @click.argument("article_id")
 @click.argument("story_id")
 @click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
-def story_move(article_id: str, story_id: str, db: str) -> None:
-    """Move ARTICLE_ID into story STORY_ID."""
-    from storyline.pipeline import move_article
+@_LEVEL
+def story_move(article_id: str, story_id: str, db: str, level: str) -> None:
+    """Move ARTICLE_ID into story STORY_ID (or into an event, with --level event)."""
+    from storyline.pipeline import move_article, move_to_event
 
-    _correct(db, move_article, article_id, story_id)
+    _correct(db, move_to_event if level == "event" else move_article, article_id, story_id)
 
 
 @main.command()

@@ -5,11 +5,12 @@ Documented in docs/cli.md. Fields may be added; the documented ones stay.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from storyline.model import UNIQUE, Alignment, Article, Failure, Story
+from storyline.model import UNIQUE, Alignment, Article, Event, Failure, Story
 from storyline.pipeline import ArticleReport, StoryReport
+from storyline.store.base import Store
 from storyline.store.codec import credits_to_dict, residue_to_dict
 
 
@@ -59,6 +60,25 @@ def story_summary(story: Story, articles: Iterable[Article]) -> dict[str, Any]:
         "last_published": dates[-1] if dates else None,
         "articles": [a.id for a in arts],
     }
+
+
+def level_summaries(
+    store: Store, level: str = "story", stories: Sequence[Story] | None = None
+) -> list[dict[str, Any]]:
+    """``storyline stories [--level event]``: the ``stories`` (default: every stored one,
+    newest first), or the events of each (largest first), each with its ``story``."""
+    stories = store.stories() if stories is None else stories
+    if level != "event":
+        return [story_summary(s, store.articles(s.articles)) for s in stories]
+    by_story: dict[str, list[Event]] = {}
+    for event in store.events():
+        by_story.setdefault(event.story, []).append(event)
+    out = []
+    for story in stories:
+        for event in sorted(by_story.get(story.id, ()), key=lambda e: (-len(e.articles), e.id)):
+            row = story_summary(event, store.articles(event.articles))  # type: ignore[arg-type]
+            out.append({"id": row.pop("id"), "story": story.id, **row})
+    return out
 
 
 def story_dict(report: StoryReport) -> dict[str, Any]:

@@ -166,6 +166,18 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class Event:
+    """The tight level inside a story: the reports of one happening (what the sentence
+    comparison is made on). ``story`` is the id of the story it lies in."""
+
+    id: str
+    story: str
+    articles: tuple[str, ...]
+    title: str | None = None
+    method: str = "stories.stream.v1.event"
+
+
+@dataclass(frozen=True, slots=True)
 class DupLink:
     """Two articles found to be copies: ``kind`` "exact" (same normalised text) or "near".
 

@@ -668,7 +668,7 @@ def stored_profiles(store: Store, ids: Sequence[str]) -> list[Profile] | None:
 def _placed_by(corrections: Iterable[Correction]) -> dict[str, str]:
     """Article id -> reason of the last correction that placed it."""
     reasons = {"move": "moved", "split": "split", "merge": "merged"}
-    return {a: reasons[c.kind] for c in corrections for a in c.articles}
+    return {a: reasons[c.kind.removesuffix("-event")] for c in corrections for a in c.articles}
 
 
 def correct(store: Store, correction: Correction) -> list[Story]:
@@ -678,7 +678,7 @@ def correct(store: Store, correction: Correction) -> list[Story]:
     with store.batch():
         store.add_correction(correction)
         restory(store)
-    named = [correction.story, correction.other]
+    named = [] if correction.kind.endswith("-event") else [correction.story, correction.other]
     named += [s.id for a in correction.articles for s in store.stories_of(a)]
     return [s for sid in dict.fromkeys(named) if sid and (s := store.story(sid)) is not None]
 
@@ -703,7 +703,44 @@ def move_article(store: Store, article_id: str, story_id: str) -> list[Story]:
     return correct(store, Correction("move", story_id, (article_id,), None, _now()))
 
 
+def split_event(store: Store, event_id: str, article_ids: Sequence[str]) -> list[Story]:
+    """Take ``article_ids`` out of a stored event into a new event of the same story."""
+    return correct(store, Correction("split-event", event_id, tuple(article_ids), None, _now()))
+
+
+def merge_events(store: Store, event_id: str, other_id: str) -> list[Story]:
+    """Fold event ``other_id`` into ``event_id`` (into its story too when they differ)."""
+    other = store.event(other_id)
+    held = other.articles if other is not None else ()
+    return correct(store, Correction("merge-event", event_id, held, other_id, _now()))
+
+
+def move_to_event(store: Store, article_id: str, event_id: str) -> list[Story]:
+    """Move one stored article into event ``event_id`` (and its story)."""
+    return correct(store, Correction("move-event", event_id, (article_id,), None, _now()))
+
+
+def _check_event_ids(store: Store, c: Correction) -> None:
+    hint = "ids are listed by: storyline stories --level event --json"
+    for eid in (c.story, c.other) if c.kind == "merge-event" else (c.story,):
+        if eid is None or store.event(eid) is None:
+            raise NotFound(f"no event {eid!r} in this database; {hint}")
+    event = store.event(c.story)
+    for aid in c.articles:
+        if store.article(aid) is None:
+            raise NotFound(f"no article {aid!r} in this database; {hint}")
+        if c.kind == "split-event" and event and aid not in event.articles:
+            raise NotFound(f"article {aid!r} is not in event {c.story!r}; split takes its own")
+    if c.kind == "split-event" and event and len(set(c.articles)) >= len(event.articles):
+        from storyline.errors import InputError
+
+        raise InputError(c.story, "a split must leave at least one article in the event")
+
+
 def _check_ids(store: Store, c: Correction) -> None:
+    if c.kind.endswith("-event"):
+        _check_event_ids(store, c)
+        return
     hint = "ids are listed by: storyline stories --json"
     for sid in (c.story, c.other) if c.kind == "merge" else (c.story,):
         if sid is None or store.story(sid) is None:
@@ -777,6 +814,7 @@ def assign_stream(
     enter("store")
     store.save_assignment(Assignment(rows, state, pairs, removed))
     faults.point("assign.saved")
+    _save_events(store, assigner, articles)
     reports = [
         StoryReport(s, _members(s, articles), c, done[s.id][1] if s.id in done else None)
         for s, c in pairs
@@ -815,6 +853,27 @@ def profile_articles(assigner: StoryAssigner, articles: Sequence[Article]) -> li
     from storyline.stories.workers import profile_many
 
     return profile_many(assigner, articles)
+
+
+def _save_events(store: Store, assigner: StoryAssigner, articles: dict[str, Article]) -> None:
+    """Store the events of every story whose events differ from the stored ones (after new
+    articles, a story or an event correction; a store from before events gets them all)."""
+    from storyline.stories.replay import titled_events
+
+    def by_story(events: Iterable) -> dict[str, set[tuple[str, tuple[str, ...]]]]:
+        out: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
+        for e in events:
+            out.setdefault(e.story, set()).add((e.id, e.articles))
+        return out
+
+    current_events = assigner.events()
+    current, stored = by_story(current_events), by_story(store.events())
+    changed = {s for s in current.keys() | stored.keys() if current.get(s) != stored.get(s)}
+    if not changed:
+        return
+    events = [e for e in current_events if e.story in changed]
+    _load(store, articles, [a for e in events for a in e.articles])
+    store.put_events(titled_events(events, articles), stories=changed)
 
 
 def _members(story: Story, articles: dict[str, Article]) -> tuple[Article, ...]:

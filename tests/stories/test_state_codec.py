@@ -68,12 +68,12 @@ def test_other_bytes_are_refused():
         state_from_bytes(b"not a state")
     buf = io.BytesIO()
     np.savez(buf, meta=np.frombuffer(json.dumps({"format": "x"}).encode(), np.uint8))
-    with pytest.raises(ValueError, match="stories.state.v1"):
+    with pytest.raises(ValueError, match="stories.state.v2"):
         state_from_bytes(buf.getvalue())
 
 
 def test_damaged_state_is_refused_with_value_error(seeds, profiles):  # noqa: F811
     data = state_to_bytes(run(seeds, profiles))
     for bad in (data[: len(data) // 2], data[:100] + b"\x00" * 100 + data[200:]):
-        with pytest.raises(ValueError, match="stories.state.v1"):
+        with pytest.raises(ValueError, match="stories.state.v2"):
             state_from_bytes(bad)

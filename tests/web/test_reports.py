@@ -51,7 +51,8 @@ def test_story_api_is_the_cli_show_json_plus_page_fields(db: Path, sqlite_client
     (cli,) = cli_json("show", "s1", "--db", str(db))["stories"]
     assert {k: body[k] for k in cli} == cli
     assert set(body) - set(cli) == {"sentences", "timeline", "passage_groups", "coverage",
-                                    "timeline_chart", "fact_matrix", "picked", "picked_by_hand"}  # fmt: skip
+                                    "timeline_chart", "fact_matrix", "picked", "picked_by_hand",
+                                    "events"}  # fmt: skip
     assert {"analysis", "membership", "passages", "attribution", "dup_groups"} <= set(cli)
 
 

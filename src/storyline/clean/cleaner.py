@@ -227,6 +227,7 @@ def clean(
         _keep_datelines(lines, reasons)
     credit, cut = _cut_trailing_credit(lines, reasons)
     removed = [Residue(marks.lines[i], r, i + 1) for i, r in enumerate(reasons) if r is not None]
+    removed += [r for r in article.removed if r.reason == "mojibake" and r not in removed]
     body = "\n".join(line for line, r in zip(lines, reasons, strict=True) if r is None)
     in_body, note = _body_credits(body)
     in_body = merge_credits(in_body, _removed_credits(lines, reasons))

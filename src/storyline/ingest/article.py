@@ -6,8 +6,12 @@ import hashlib
 from datetime import datetime
 
 from storyline.ingest.outlet import pick_outlet
-from storyline.model import Article
+from storyline.model import Article, Residue
+from storyline.text.mojibake import repair, repair_line
 from storyline.text.normalize import nfc, normalize_newlines, strip_controls
+
+#: ``Residue.reason`` of a line whose mojibake was repaired (the residue keeps the original).
+MOJIBAKE = "mojibake"
 
 
 def article_id(raw: str) -> str:
@@ -33,9 +37,13 @@ def make_article(
     meta_source: str | None = None,
     **meta: object,
 ) -> Article:
-    """An Article whose ``id`` depends on ``raw`` only; ``meta`` fills title, url, ... ."""
-    body = normalize(text)
-    meta = {k: strip_controls(v) if isinstance(v, str) else v for k, v in meta.items()}
+    """An Article whose ``id`` depends on ``raw`` only; ``meta`` fills title, url, ... .
+    Mojibake is repaired in the body and in text fields of ``meta`` (before controls are
+    stripped, as C1 bytes are part of it); each repaired body line is kept, as it came, in
+    ``removed`` with the reason ``"mojibake"``."""
+    body, repaired = repair(normalize_newlines(nfc(text)))
+    body = strip_controls(body)
+    meta = {k: strip_controls(repair_line(v)) if isinstance(v, str) else v for k, v in meta.items()}
     source = strip_controls(source) if source else source
     meta_source = strip_controls(meta_source) if meta_source else meta_source
     return Article(
@@ -46,5 +54,6 @@ def make_article(
         path=name,
         format=format,
         ingested=ingested,
+        removed=tuple(Residue(strip_controls(line), MOJIBAKE, n) for n, line in repaired),
         **meta,  # type: ignore[arg-type]
     )

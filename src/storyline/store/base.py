@@ -17,6 +17,7 @@ from storyline.model import (
     Comparison,
     Correction,
     DupGroup,
+    Event,
     FeedState,
     Membership,
     OutletDependency,
@@ -256,3 +257,16 @@ class Store(Protocol):
         """Ids of stored stories without a stored analysis (work an interrupted run left)."""
 
         ...
+
+    # events: the tight level inside stories (see docs/stories.md, "Two levels")
+
+    def put_events(self, events: Iterable[Event], *, stories: Iterable[str] | None = None) -> None:
+        """Replace the stored events of ``stories`` (every stored event when None) with
+        ``events``, in one transaction."""
+        ...
+
+    def events(self, story_id: str | None = None) -> list[Event]:
+        """Stored events (only those of ``story_id`` when given), by story then id."""
+        ...
+
+    def event(self, event_id: str) -> Event | None: ...

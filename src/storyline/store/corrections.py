@@ -10,7 +10,8 @@ from storyline.errors import InputError
 from storyline.model import Correction
 from storyline.store.codec import dt_from_str, dt_to_str
 
-KINDS = ("split", "merge", "move")
+#: Story-level kinds, then event-level ones (``story`` holds the event id for those).
+KINDS = ("split", "merge", "move", "split-event", "merge-event", "move-event")
 
 
 def check_correction(c: Correction) -> None:
@@ -19,10 +20,10 @@ def check_correction(c: Correction) -> None:
         raise InputError("correction", f"unknown kind {c.kind!r}; use one of {KINDS}")
     if not c.story:
         raise InputError("correction", f"{c.kind} needs a story id")
-    if c.kind in ("split", "move") and not c.articles:
+    if c.kind.removesuffix("-event") in ("split", "move") and not c.articles:
         raise InputError("correction", f"{c.kind} needs one or more article ids")
-    if c.kind == "merge" and not c.other:
-        raise InputError("correction", "merge needs the other story's id")
+    if c.kind.removesuffix("-event") == "merge" and not c.other:
+        raise InputError("correction", f"{c.kind} needs the other one's id")
 
 
 def correction_row(c: Correction) -> tuple[str, str, str, str | None, str | None]:

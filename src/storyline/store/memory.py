@@ -19,6 +19,7 @@ from storyline.model import (
     Comparison,
     Correction,
     DupGroup,
+    Event,
     FeedState,
     Membership,
     OutletDependency,
@@ -64,6 +65,8 @@ class MemoryStore:
         self._analyses: dict[str, tuple[Analysis, tuple[Membership, ...]]] = {}
         self._feeds: dict[str, FeedState] = {}
         self._seen: dict[str, tuple[str, str | None]] = {}
+
+        self._events: dict[str, Event] = {}
 
     def __enter__(self) -> MemoryStore:
         return self
@@ -438,6 +441,28 @@ class MemoryStore:
     def stories_without_analysis(self) -> list[str]:
         with self._lock:
             return sorted(set(self._stories) - set(self._analyses))
+
+    # events
+
+    def put_events(self, events: Iterable[Event], *, stories: Iterable[str] | None = None) -> None:
+        with self._lock:
+            self._check_open()
+            events = list(events)
+            if stories is None:
+                self._events = {}
+            else:
+                gone = set(stories)
+                self._events = {k: e for k, e in self._events.items() if e.story not in gone}
+            self._events.update((e.id, e) for e in events)
+
+    def events(self, story_id: str | None = None) -> list[Event]:
+        self._check_open()
+        found = [e for e in self._events.values() if story_id is None or e.story == story_id]
+        return sorted(found, key=lambda e: (e.story, e.id))
+
+    def event(self, event_id: str) -> Event | None:
+        self._check_open()
+        return self._events.get(event_id)
 
 
 @dataclass(slots=True)

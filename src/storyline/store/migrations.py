@@ -214,3 +214,14 @@ def _story_coverage(conn: sqlite3.Connection) -> None:
     from storyline.store import coverage
 
     coverage.create_tables(conn)
+
+
+@migration("0011_events")
+def _events(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """CREATE TABLE events (
+            id TEXT PRIMARY KEY, story_id TEXT NOT NULL, title TEXT, method TEXT NOT NULL,
+            articles TEXT NOT NULL)""",
+        "CREATE INDEX events_story ON events (story_id)",
+    )

@@ -32,6 +32,7 @@ from storyline.model import (
     Comparison,
     Correction,
     DupGroup,
+    Event,
     FeedState,
     Membership,
     OutletDependency,
@@ -694,6 +695,39 @@ class SQLiteStore:
             target.unlink(missing_ok=True)
             raise
         copy.close()
+
+    # events
+
+    def put_events(self, events: Iterable[Event], *, stories: Iterable[str] | None = None) -> None:
+        rows = [(e.id, e.story, e.title, e.method, json.dumps(list(e.articles))) for e in events]
+        with self._write() as conn:
+            if stories is None:
+                conn.execute("DELETE FROM events")
+            else:
+                ids = list(dict.fromkeys(stories))
+                for start in range(0, len(ids), _CHUNK):
+                    chunk = ids[start : start + _CHUNK]
+                    conn.execute(f"DELETE FROM events WHERE story_id IN ({_marks(chunk)})", chunk)
+            conn.executemany(
+                "INSERT OR REPLACE INTO events (id, story_id, title, method, articles) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def events(self, story_id: str | None = None) -> list[Event]:
+        sql = "SELECT id, story_id, title, method, articles FROM events"
+        where, params = (" WHERE story_id = ?", (story_id,)) if story_id else ("", ())
+        rows = self._read(sql + where + " ORDER BY story_id, id", params)
+        return [_event(r) for r in rows]
+
+    def event(self, event_id: str) -> Event | None:
+        sql = "SELECT id, story_id, title, method, articles FROM events WHERE id = ?"
+        rows = self._read(sql, (event_id,))
+        return _event(rows[0]) if rows else None
+
+
+def _event(row: sqlite3.Row) -> Event:
+    return Event(row[0], row[1], tuple(json.loads(row[4])), row[2], row[3])
 
 
 _INSERT_PASSAGE = (

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from storyline.errors import StorylineError
-from storyline.model import Article, Correction, Story
+from storyline.model import Article, Correction, Event, Story
 from storyline.stories import features as F
 from storyline.stories.stream import METHOD, StoryAssigner, minutes
 
@@ -79,3 +79,12 @@ def titled(
         title = old.title if same and old else _title([articles[a] for a in s.articles])
         out.append(Story(s.id, s.articles, title, METHOD))
     return out
+
+
+def titled_events(events: Sequence[Event], articles: Mapping[str, Article]) -> list[Event]:
+    """``events`` with titles (the earliest article's title, else its lead), as :func:`titled`."""
+    from dataclasses import replace
+
+    from storyline.stories.group import _title
+
+    return [replace(e, title=_title([articles[a] for a in e.articles])) for e in events]

@@ -2,7 +2,7 @@
 ``storyline ingest`` resumes it in time proportional to the bytes instead of assigning every
 stored article again.
 
-Format ("stories.state.v1"): a numpy ``.npz`` archive (never pickled, safe to load from an
+Format ("stories.state.v2"; a v1 state is rebuilt by replay): a numpy ``.npz`` archive (never pickled, safe to load from an
 untrusted file) with the index arrays and one JSON member for ids, settings and notes. The
 cached similarity profiles are not included (10-40 KB each): only which articles were cached,
 in order; their profiles are read back from the store on demand through
@@ -23,12 +23,15 @@ import numpy as np
 
 from storyline.stories.stream import StoryAssigner, _Centroids, _StoryState
 
-FORMAT = "stories.state.v1"
+FORMAT = "stories.state.v2"  # v2: events inside stories
 SETTINGS = (
-    "quiet_hours", "window_hours", "join_below", "candidates", "rescore", "terms",
+    "quiet_hours", "window_hours", "join_below", "event_below", "candidates", "rescore", "terms",
     "postings_scan", "dims", "min_words", "max_future_hours", "max_profiles", "model", "seed",
 )  # fmt: skip
-_COLUMNS = {"times_": "q", "story_of_": "i", "best_": "i", "score_": "f", "reason_": "b"}
+_COLUMNS = {
+    "times_": "q", "story_of_": "i", "best_": "i", "score_": "f", "reason_": "b",
+    "event_of_": "i", "event_story_": "i",
+}  # fmt: skip
 
 
 def _flat(groups: Sequence[array], dtype: str) -> tuple[np.ndarray, np.ndarray]:
@@ -51,6 +54,8 @@ def _meta(a: StoryAssigner) -> dict[str, object]:
         "ids": a.ids_,
         "stories": [s.id for s in a.stories_],
         "story_index": a.story_index_,
+        "events": [e.id for e in a.events_],
+        "event_index": a.event_index_,
         "notes": {str(k): list(v) for k, v in a.notes_.items()},
         "swept": a.swept_,
         "clock": a.clock_,
@@ -62,6 +67,7 @@ def state_to_bytes(a: StoryAssigner) -> bytes:
     n, keys = len(a.ids_), sorted(a.postings_)
     post_off, post_val = _flat([a.postings_[k] for k in keys], "i")
     mem_off, mem_val = _flat([s.members for s in a.stories_], "i")
+    ev_off, ev_val = _flat([e.members for e in a.events_], "i")
     arrays: dict[str, Any] = {k: np.frombuffer(getattr(a, k), code) for k, code in _COLUMNS.items()}
     arrays |= {
         "vectors": a.vectors_[:n],
@@ -72,6 +78,9 @@ def state_to_bytes(a: StoryAssigner) -> bytes:
         "member_offsets": mem_off,
         "member_values": mem_val,
         "story_times": np.array([(s.first, s.last, s.forward) for s in a.stories_], np.int64),
+        "event_member_offsets": ev_off,
+        "event_member_values": ev_val,
+        "event_times": np.array([(e.first, e.last, e.forward) for e in a.events_], np.int64),
         "open_stories": np.array(a.open_.story, np.int64),
         "open_sums": a.open_.sums[: len(a.open_.story)],
         "cached": np.fromiter(a.profiles_.keys(), np.int64, len(a.profiles_)),
@@ -116,19 +125,29 @@ def _restore_articles(a: StoryAssigner, meta: dict, z: np.lib.npyio.NpzFile) -> 
 
 
 def _restore_stories(a: StoryAssigner, meta: dict, z: np.lib.npyio.NpzFile) -> None:
-    members = _groups(z["member_offsets"], z["member_values"], "i")
-    times = z["story_times"].reshape(-1, 3).tolist()
-    a.stories_ = [
-        _StoryState(sid, m, last=t[1], first=t[0], forward=t[2])
-        for sid, m, t in zip(meta["stories"], members, times, strict=True)
-    ]
+    a.stories_ = _states(meta["stories"], z["member_offsets"], z["member_values"], z["story_times"])
     a.story_index_ = {k: int(v) for k, v in meta["story_index"].items()}
+    a.events_ = _states(
+        meta["events"], z["event_member_offsets"], z["event_member_values"], z["event_times"]
+    )
+    a.event_index_ = {k: int(v) for k, v in meta["event_index"].items()}
     a.open_ = _Centroids(a.dims)
     sums = z["open_sums"]
     a.open_.sums = np.zeros((max(256, 2 * len(sums)), a.dims), np.float32)
     a.open_.sums[: len(sums)] = sums
     a.open_.story = [int(s) for s in z["open_stories"]]
     a.open_.slot = {s: k for k, s in enumerate(a.open_.story)}
+
+
+def _states(
+    ids: list[str], offsets: np.ndarray, values: np.ndarray, times: np.ndarray
+) -> list[_StoryState]:
+    members = _groups(offsets, values, "i")
+    rows = times.reshape(-1, 3).tolist()
+    return [
+        _StoryState(sid, m, last=t[1], first=t[0], forward=t[2])
+        for sid, m, t in zip(ids, members, rows, strict=True)
+    ]
 
 
 def uses_defaults(a: StoryAssigner) -> bool:

@@ -13,12 +13,18 @@ How an article is placed (``stories.stream.v1``):
 3. The ``rescore`` best candidates whose full profile is still cached are scored with the
    pair-similarity model (SemEval scale); the article joins the story of the best match when
    that score is at most ``join_below`` and the match is within ``window_hours``.
+4. Two levels: an *event* (tight: the same happening, what the sentence comparison is made
+   on) lies inside a *story* (looser: the developing storyline). A joining article also joins
+   the best match's event when the score is at most ``event_below``; else it opens a new
+   event in that story. Both thresholds are fitted on real pairs under grouped
+   cross-validation (bench/calibrate_join.py; docs/stories.md).
 
 Articles with fewer than ``min_words`` words get a story of their own and are not indexed,
 so they neither join nor attract others (note ``"too_short"``). Articles without a language
 are scored like any other (note ``"no_language"``); the features do not need one.
-Corrections (:meth:`StoryAssigner.move`, :meth:`split`, :meth:`merge`) pin articles: a
-pinned article is never reassigned, and a merged story forwards to the one it joined.
+Corrections (:meth:`StoryAssigner.move`, :meth:`split`, :meth:`merge` for stories;
+:meth:`move_to_event`, :meth:`split_event`, :meth:`merge_events` for events) pin articles: a
+pinned article is never reassigned, and a merged story or event forwards to the one it joined.
 """
 
 from __future__ import annotations
@@ -34,12 +40,16 @@ from functools import cache
 import numpy as np
 
 from storyline.errors import InputError, NotFound
-from storyline.model import Article, Correction, Membership, Story
+from storyline.model import Article, Correction, Event, Membership, Story
 from storyline.stories import features as F
 from storyline.stories.profile_codec import stored_form
 from storyline.text.normalize import words
 
 METHOD = "stories.stream.v1"
+#: ``Event.method`` of the events the assigner makes.
+EVENT_METHOD = "stories.stream.v1.event"
+#: Correction kinds at the event level (``Correction.story`` holds the event id).
+EVENT_KINDS = ("move-event", "split-event", "merge-event")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _REASONS = ("founded", "joined", "moved", "merged", "split")
 
@@ -52,9 +62,12 @@ def minutes(when: datetime) -> int:
 
 
 def article_text(article: Article) -> str:
-    """The text a story is judged on: title, teaser and cleaned body (raw when empty), each on
-    its own line (the similarity features read a title off the first line)."""
-    return "\n".join(p for p in (article.title, article.teaser, article.text or article.raw) if p)
+    """The text a story is judged on: title, teaser and cleaned body, each on its own line (the
+    similarity features read a title off the first line). A plain-text article with an empty
+    body falls back to ``raw``; a record (JSONL/CSV/HTML) never does: its raw form is markup
+    or a JSON line whose keys every record shares."""
+    body = article.text or (article.raw if article.format == "text" else "")
+    return "\n".join(p for p in (article.title, article.teaser, body) if p)
 
 
 @cache
@@ -153,7 +166,8 @@ class StoryAssigner:
         *,
         quiet_hours: float = 72.0,
         window_hours: float = 96.0,
-        join_below: float = 1.45,
+        join_below: float = 2.1,
+        event_below: float = 1.8,
         candidates: int = 64,
         rescore: int = 8,
         terms: int = 12,
@@ -166,6 +180,7 @@ class StoryAssigner:
         seed: int = 0,
     ) -> None:
         self.quiet_hours, self.window_hours, self.join_below = quiet_hours, window_hours, join_below
+        self.event_below = min(event_below, join_below)
         self.candidates, self.rescore, self.terms = candidates, rescore, terms
         self.postings_scan, self.dims, self.min_words = postings_scan, dims, min_words
         self.max_future_hours, self.max_profiles = max_future_hours, max_profiles
@@ -188,6 +203,10 @@ class StoryAssigner:
         self.postings_: dict[int, array] = {}
         self.stories_: list[_StoryState] = []
         self.story_index_: dict[str, int] = {}
+        self.event_of_ = array("i")
+        self.events_: list[_StoryState] = []  # members, times, forward; story in event_story_
+        self.event_story_ = array("i")
+        self.event_index_: dict[str, int] = {}
         self.open_ = _Centroids(self.dims)
         self.swept_ = -(2**62)
         self.profiles_: OrderedDict[int, F.Profile | None] = OrderedDict()
@@ -262,6 +281,11 @@ class StoryAssigner:
         if story is None:
             story = self.story_index_[sid] = len(self.stories_)
             self.stories_.append(_StoryState(sid, first=t, last=t))
+        event = self.event_index_.get("ev-" + sid)
+        if event is None:
+            event = self._new_event("ev-" + sid, t, story, exact=True)
+        self.event_of_.append(event)
+        self.events_[event].members.append(idx)
         self.ids_.append(aid)
         self.index_[aid] = idx
         self.times_.append(t)
@@ -321,7 +345,13 @@ class StoryAssigner:
         best, score = (-1, None) if short else self._best_match(prof, t)
         joins = score is not None and score <= self.join_below
         story = self._resolve(self.story_of_[best]) if joins else self._new_story(article.id, t)
+        tight = joins and score is not None and score <= self.event_below
+        event = (
+            self._event(self.event_of_[best]) if tight else self._new_event(article.id, t, story)
+        )
         idx = self._append(article.id, prof, t, story, best if joins else -1, score)
+        self.event_of_.append(event)
+        self.events_[event].members.append(idx)
         notes += ("too_short",) if short else ()
         if notes:
             self.notes_[idx] = notes
@@ -337,6 +367,20 @@ class StoryAssigner:
         self.story_index_[sid] = len(self.stories_)
         self.stories_.append(_StoryState(sid, first=t, last=t))
         return len(self.stories_) - 1
+
+    def _new_event(self, key: str, t: int, story: int, *, exact: bool = False) -> int:
+        eid = key if exact else f"ev-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+        while eid in self.event_index_:
+            eid = f"ev-{hashlib.sha1(eid.encode()).hexdigest()[:12]}"
+        self.event_index_[eid] = len(self.events_)
+        self.events_.append(_StoryState(eid, first=t, last=t))
+        self.event_story_.append(story)
+        return len(self.events_) - 1
+
+    def _event(self, event: int) -> int:
+        while self.events_[event].forward >= 0:
+            event = self.events_[event].forward
+        return event
 
     def _append(
         self, aid: str, prof: F.Profile, t: int, story: int, best: int, score: float | None
@@ -490,8 +534,80 @@ class StoryAssigner:
             method=METHOD,
         )
 
+    # ---------------------------------------------------------------- events
+    def event_id(self, article_id: str) -> str:
+        """The current event of an assigned article."""
+        return self.events_[self._event(self.event_of_[self._article(article_id)])].id
+
+    def events(self) -> list[Event]:
+        """Every non-empty event, each with the id of the story it lies in."""
+        return [
+            self._as_event(n)
+            for n, e in enumerate(self.events_)
+            if e.forward < 0 and self._event_ids(n)
+        ]
+
+    def _event_ids(self, event: int) -> tuple[str, ...]:
+        members = self.events_[event].members
+        return tuple(dict.fromkeys(self.ids_[i] for i in members if self.event_of_[i] == event))
+
+    def _as_event(self, event: int) -> Event:
+        story = self.stories_[self._resolve(self.event_story_[event])].id
+        return Event(self.events_[event].id, story, self._event_ids(event), method=EVENT_METHOD)
+
+    def _event_index(self, event_id: str) -> int:
+        if event_id not in self.event_index_:
+            raise NotFound(f"event {event_id} does not exist; list events to find its id")
+        return self._event(self.event_index_[event_id])
+
+    def _set_event(self, idx: int, event: int) -> None:
+        if self.event_of_[idx] != event:
+            self.events_[event].members.append(idx)
+            self.event_of_[idx] = event
+        state = self.events_[event]
+        state.first = min(state.first, self.times_[idx])
+        state.last = max(state.last, self.times_[idx])
+
+    def move_to_event(self, article_id: str, event_id: str) -> Event:
+        """Move an article into an event (and that event's story) and pin it there."""
+        event = self._event_index(event_id)
+        story = self._resolve(self.event_story_[event])
+        self._place(self._article(article_id), story, _REASONS.index("moved"), event)
+        return self._as_event(event)
+
+    def split_event(self, event_id: str, article_ids: Sequence[str]) -> tuple[Event, Event]:
+        """Take ``article_ids`` out of an event into a new event of the same story."""
+        event = self._event_index(event_id)
+        idxs = [self._article(a) for a in article_ids]
+        if not idxs or any(self._event(self.event_of_[i]) != event for i in idxs):
+            raise InputError(event_id, "split needs one or more articles of this event")
+        story = self._resolve(self.event_story_[event])
+        new = self._new_event(article_ids[0] + "/split-event", self.times_[idxs[0]], story)
+        for i in idxs:
+            self._place(i, story, _REASONS.index("split"), new)
+        self.pinned_.update(i for i in self.events_[event].members if self.event_of_[i] == event)
+        return self._as_event(event), self._as_event(new)
+
+    def merge_events(self, event_id: str, other_id: str) -> Event:
+        """Fold event ``other_id`` into ``event_id`` (and into its story when they differ)."""
+        event, other = self._event_index(event_id), self._event_index(other_id)
+        if event != other:
+            story = self._resolve(self.event_story_[event])
+            for i in list(self.events_[other].members):
+                if self.event_of_[i] == other:
+                    self._place(i, story, _REASONS.index("merged"), event)
+            self.events_[other].forward = event
+        return self._as_event(event)
+
     # ---------------------------------------------------------- corrections
-    def _place(self, idx: int, story: int, reason: int) -> None:
+    def _place(self, idx: int, story: int, reason: int, event: int | None = None) -> None:
+        """Put article ``idx`` in ``story`` (and ``event``; default: its event when that lies
+        in ``story``, else a new event of its own there) and pin it."""
+        if event is None:
+            event = self._event(self.event_of_[idx])
+            if self._resolve(self.event_story_[event]) != story:
+                event = self._new_event(self.ids_[idx] + "/moved", self.times_[idx], story)
+        self._set_event(idx, event)
         old = self._resolve(self.story_of_[idx])
         if old != story:
             self.stories_[story].members.append(idx)
@@ -519,8 +635,13 @@ class StoryAssigner:
         if not idxs or any(self._resolve(self.story_of_[i]) != story for i in idxs):
             raise InputError(story_id, "split needs one or more articles of this story")
         new = self._new_story(article_ids[0] + "/split", self.times_[idxs[0]])
+        events: dict[int, int] = {}  # old event -> its part in the new story
         for i in idxs:
-            self._place(i, new, _REASONS.index("split"))
+            old = self._event(self.event_of_[i])
+            if old not in events:
+                key = self.events_[old].id + "/split"
+                events[old] = self._new_event(key, self.times_[i], new)
+            self._place(i, new, _REASONS.index("split"), events[old])
         for i in self.stories_[story].members:
             if self.story_of_[i] == story:
                 self.pinned_.add(i)
@@ -534,7 +655,9 @@ class StoryAssigner:
             return self._as_story(story)
         for i in list(self.stories_[other].members):
             if self.story_of_[i] == other:
-                self._place(i, story, _REASONS.index("merged"))
+                event = self._event(self.event_of_[i])
+                self.event_story_[event] = story  # events keep their members across a merge
+                self._place(i, story, _REASONS.index("merged"), event)
         self.stories_[other].forward = story
         self.open_.remove(other)
         return self._as_story(story)
@@ -547,7 +670,21 @@ class StoryAssigner:
             return self.split(correction.story, correction.articles)
         if correction.kind == "merge" and correction.other:
             return (self.merge(correction.story, correction.other),)
+        if correction.kind in EVENT_KINDS:
+            self.apply_event(correction)
+            return ()
         raise InputError("correction", f"unknown kind {correction.kind!r}; use move/split/merge")
+
+    def apply_event(self, correction: Correction) -> tuple[Event, ...]:
+        """Replay a stored event-level :class:`Correction` (``story`` holds the event id)."""
+        kind, event = correction.kind, correction.story
+        if kind == "move-event":
+            return tuple(self.move_to_event(a, event) for a in correction.articles)
+        if kind == "split-event":
+            return self.split_event(event, correction.articles)
+        if kind == "merge-event" and correction.other:
+            return (self.merge_events(event, correction.other),)
+        raise InputError("correction", f"unknown event kind {kind!r}; use {EVENT_KINDS}")
 
     def _as_story(self, story: int) -> Story:
         state = self.stories_[story]

@@ -388,6 +388,12 @@ def _api_routes(app: FastAPI, store: Store) -> None:
         what the story page draws: `coverage`, `timeline_chart`, `fact_matrix`, `picked`."""
         return JSONResponse(views.story_view(store, story_id, app.state.derived, a))
 
+    @app.get("/api/events/{event_id}", **api, responses={404: {"description": "unknown id"}})
+    def get_event(event_id: str) -> JSONResponse:
+        """One event (the tight level inside a story): its articles compared, as a story,
+        plus `event_of` (the story it lies in)."""
+        return JSONResponse(views.event_view(store, event_id))
+
     @app.get("/api/articles", **api)
     def list_articles(limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
                       offset: int = Query(0, ge=0, le=views.MAX_OFFSET)) -> JSONResponse:  # fmt: skip
@@ -441,6 +447,10 @@ def _page_routes(app: FastAPI, store: Store, page: Callable[..., HTMLResponse]) 
     @app.get("/stories/{story_id}", **html)
     def story_page(story_id: str, a: Annotated[list[str], Query()] = []) -> HTMLResponse:  # noqa: B006
         return page("story.html", views.story_view(store, story_id, app.state.derived, a))
+
+    @app.get("/events/{event_id}", **html)
+    def event_page(event_id: str) -> HTMLResponse:
+        return page("story.html", views.event_view(store, event_id))
 
     @app.get("/articles/{article_id}", **html)
     def article_page(article_id: str) -> HTMLResponse:

@@ -204,6 +204,7 @@ def story_view(
     out["sentences"] = sentence_columns(derived.articles, derived.comparison.alignments)
     out["timeline"] = timeline(derived.articles)
     out.update(desk_parts(derived.articles, out, picks))
+    out["events"] = events_of(store, story_id)
     return out
 
 
@@ -242,6 +243,41 @@ def desk_parts(
             "timeline_chart": desk.timeline_chart(articles),
             "fact_matrix": desk.fact_matrix(facts, articles), "picked": picked,
             "picked_by_hand": bool(picks)}  # fmt: skip
+
+
+def events_of(store: Store, story_id: str) -> list[dict[str, Any]]:
+    """The events of a story (largest first): ``id``, ``title``, ``size``, ``articles``."""
+    events = sorted(store.events(story_id), key=lambda e: (-len(e.articles), e.id))
+    return [{"id": e.id, "title": e.title, "size": len(e.articles),
+             "articles": list(e.articles)} for e in events]  # fmt: skip
+
+
+def event_view(store: Store, event_id: str) -> dict[str, Any]:
+    """One event (the tight level inside a story) as a story page: its articles compared
+    side by side (computed on view), analysis and reuse, plus ``event_of`` (its story)."""
+    from storyline.compare import compare
+    from storyline.model import Story
+    from storyline.pipeline import StoryReport, analysed, stored_reuse
+
+    event = store.event(event_id)
+    if event is None:
+        raise NotFound(
+            f"no event {event_id!r} in this database; see storyline stories --level event"
+        )
+    story = Story(event.id, event.articles, event.title, event.method)
+    articles = tuple(store.articles(event.articles))
+    report = stored_reuse(store, analysed(StoryReport(story, articles, compare(story, articles))))
+    out = export.story_dict(report)
+    for key, value in report.extras.items():
+        out.setdefault(key, export.reuse_json(export.stories_json(value)))
+    out["sentences"] = sentence_columns(report.articles, report.comparison.alignments)
+    out["timeline"] = timeline(report.articles)
+    out["passage_groups"] = passage_groups(report)
+    out.update(desk_parts(report.articles, out, ()))
+    parent = store.story(event.story)
+    out["event_of"] = {"id": event.story, "title": parent.title if parent else None}
+    out["api"] = f"/api/events/{event.id}"
+    return out
 
 
 def passage_groups(report: StoryReport) -> list[dict[str, Any]]:

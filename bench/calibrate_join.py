@@ -1,0 +1,284 @@
+"""Fit the streaming assigner's join thresholds (story and event level) on the real stream,
+under grouped cross-validation.
+
+    .venv/bin/python bench/calibrate_join.py [--db bench/out/stream.db] [--folds 5]
+
+Input: the database that ``bench/stream_quality.py --db bench/out/stream.db`` left (every
+SemEval-2022 dev text ingested as one stream, profiles stored; nothing is encoded here).
+
+Groups are the connected components of the rated pairs (texts linked by a pair, including the
+translated copies): a text, its pairs and its translations sit in one fold only. For each fold
+k the similarity model (bench/train_similarity.py's blend) is refitted on the pairs of the
+other folds; in the replayed stream an arriving article of fold k is scored against its
+candidates with model k, so every rated pair of fold k is scored by a model that never saw
+it (the other candidate pairs are not rated pairs: no model saw them). The whole stream is
+replayed (arrival order as ingested; no dates / the dates of ``stream_quality.dates``) at
+every story threshold of the grid and the pairs are measured per fold. The event level is
+read off the same replays (an article joins its best match's event when the score is at most
+the event threshold).
+
+Thresholds are then chosen per fold on the other folds' measurements (nested: the measured
+fold never picks its own threshold) with fixed rules:
+
+* story: the highest recall whose false joins stay <= 0.03 (undated stream; a margin under
+  the issue's 0.05);
+* event: maximise recall - middle band joined - 4 * false joins (event level, undated).
+
+The shipped thresholds are the same rules applied to all folds. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from stream_quality import PAIRS, components, dates, halves, read_pairs  # noqa: E402
+from train_similarity import Blend  # noqa: E402
+
+STORY_GRID = (1.45, 1.7, 1.9, 2.1, 2.3, 2.5)
+EVENT_GRID = (1.3, 1.35, 1.4, 1.45, 1.5, 1.55, 1.6, 1.7, 1.8)
+SAME, UNRELATED = 1.5, 3.5
+VARIANTS = ("undated", "dated")
+#: False joins allowed when picking the story threshold (a margin under the 0.05 target).
+FJ_BUDGET = 0.03
+
+
+class FoldModel:
+    """What :func:`storyline.stories.similarity.score_profiles` needs of a model."""
+
+    def __init__(self, blend: Blend, features: tuple[str, ...]) -> None:
+        self.blend, self.features, self.method = blend, features, "calibration.fold"
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self.blend.predict(x)
+
+
+def load_stream(db: Path):
+    """(articles in arrival order, profiles, url -> article id) from the bench database."""
+    from storyline.store import open_store
+    from storyline.stories.profile_codec import profile_from_bytes
+
+    with open_store(db) as store:
+        rows = store.story_profiles()
+        articles = {a.id: a for a in store.articles()}
+    order = [articles[a] for a, _, _ in rows]
+    profiles = [profile_from_bytes(d) for _, _, d in rows]
+    return order, profiles, {a.url: a.id for a in order if a.url}
+
+
+class Scored:
+    __slots__ = ("score",)
+
+    def __init__(self, score: float) -> None:
+        self.score = score
+
+
+def install_fold_scores(models: dict, fold_of_profile: dict[int, int]) -> None:
+    """Score each candidate pair with the model of the arriving article's fold (cached by
+    profile identity: profiles stay alive across replays)."""
+    from storyline.stories import features as F
+    from storyline.stories import similarity
+
+    cache: dict[tuple[int, int], float] = {}
+
+    def score_profiles(pairs, variant="use"):
+        for a, b in pairs:
+            if (id(a), id(b)) not in cache:
+                model = models[fold_of_profile.get(id(a), 0)]
+                feats = F.pair_features(a, b)
+                x = np.array([[feats[k] for k in model.features]])
+                cache[(id(a), id(b))] = float(model.predict(x)[0])
+        return [Scored(cache[(id(a), id(b))]) for a, b in pairs]
+
+    similarity.score_profiles = score_profiles  # type: ignore[assignment]
+
+
+def rated(rows, url_to_id):
+    """(article a, article b, Overall, cross-lingual, group key) per rated pair."""
+    group = components(rows)
+    out = []
+    for row in rows:
+        (a, _, la), (b, _, lb) = halves(row)
+        ida, idb = url_to_id.get(f"semeval:{a}"), url_to_id.get(f"semeval:{b}")
+        if ida and idb:
+            out.append((ida, idb, float(row["Overall"]), la != lb, group[a]))
+    return out
+
+
+def fold_of(group: int, folds: int) -> int:
+    return (group * 2654435761) % 2**32 % folds
+
+
+def fit_fold(x: np.ndarray, y: np.ndarray, train: list[int], names: tuple[str, ...]):
+    return FoldModel(Blend(x[train], y[train], names), names)
+
+
+def replay_links(order, profiles, join_below: float, dated: dict | None):
+    """(story of each article, (best match, score) of each article) after one replay."""
+    from storyline.stories.stream import StoryAssigner
+
+    assigner = StoryAssigner(join_below=join_below, event_below=join_below)
+    stream = [
+        (replace(a, published=dated.get(a.url) if dated else None), p)
+        for a, p in zip(order, profiles, strict=True)
+    ]
+    if dated:  # in time order, as the pipeline assigns (stories.replay.arrival_order)
+        stream.sort(key=lambda ap: (ap[0].published is None, ap[0].published or 0, ap[0].id))
+    for article, prof in stream:
+        assigner.assign(article, prof)
+    story = {a.id: assigner.story_id(a.id) for a, _ in stream}
+    links = {}  # in arrival order
+    for a, _ in stream:
+        idx = assigner.index_[a.id]
+        best, score = assigner.best_[idx], assigner.score_[idx]
+        links[a.id] = (assigner.ids_[best], float(score)) if best >= 0 else (None, None)
+    return story, links
+
+
+def events_from(order, story, links, event_below: float) -> dict[str, str]:
+    """Event of each article: its best match's event when that score is <= ``event_below``."""
+    event: dict[str, str] = {}
+    for a in links:  # arrival order: a best match always came first
+        best, score = links[a]
+        tight = best is not None and score is not None and score <= event_below
+        event[a] = event[best] if tight and story[best] == story[a] else a
+    return event
+
+
+def measure(pairs, idx: list[int], group: dict[str, str]) -> dict[str, float]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for i in idx:
+        a, b, overall, cross, _ = pairs[i]
+        band = "same" if overall <= SAME else "unrelated" if overall >= UNRELATED else None
+        band = band or ("middle" if 2.0 <= overall <= 3.0 else None)
+        if band is None:
+            continue
+        for name in (band, band + "_cross" if cross else None):
+            if name:
+                counts[name][0] += group[a] == group[b]
+                counts[name][1] += 1
+    return {k: v[0] / v[1] for k, v in counts.items()} | {f"n_{k}": v[1] for k, v in counts.items()}
+
+
+def story_goal(m: dict[str, float]) -> float:
+    """Recall, among thresholds whose false joins stay at most FJ_BUDGET."""
+    return m.get("same", 0) if m.get("unrelated", 0) <= FJ_BUDGET else -1.0 - m.get("unrelated", 0)
+
+
+def event_goal(m: dict[str, float]) -> float:
+    return m.get("same", 0) - m.get("middle", 0) - 4 * m.get("unrelated", 0)
+
+
+def pooled(results: list[dict[str, float]]) -> dict[str, float]:
+    """Pair-weighted mean of per-fold measures."""
+    out = {}
+    for key in ("same", "unrelated", "middle", "same_cross"):
+        n = sum(r.get(f"n_{key}", 0) for r in results)
+        if n:
+            out[key] = sum(r.get(key, 0) * r.get(f"n_{key}", 0) for r in results) / n
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "stream.db")
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args()
+    from storyline.stories.similarity import TreeModel
+
+    names = TreeModel.load("use").features
+    rows = read_pairs(PAIRS)
+    order, profiles, url_to_id = load_stream(args.db)
+    prof_of = dict(zip([a.id for a in order], profiles, strict=True))
+    pairs = rated(rows, url_to_id)
+    when = {f"semeval:{k}": v for k, v in dates(rows).items()}
+    start = time.perf_counter()
+    from storyline.stories import features as F
+
+    x = np.array(
+        [[F.pair_features(prof_of[a], prof_of[b])[k] for k in names] for a, b, *_ in pairs]
+    )
+    y = np.array([p[2] for p in pairs])
+    fold = [fold_of(p[4], args.folds) for p in pairs]
+    tests = {k: [i for i, f in enumerate(fold) if f == k] for k in range(args.folds)}
+    models = {k: fit_fold(x, y, [i for i, f in enumerate(fold) if f != k], names) for k in tests}
+    text_fold = {}
+    for t, g in components(rows).items():
+        if f"semeval:{t}" in url_to_id:
+            text_fold[id(prof_of[url_to_id[f"semeval:{t}"]])] = fold_of(g, args.folds)
+    install_fold_scores(models, text_fold)
+    print(f"fold models fitted at {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    # grid[variant][fold][story threshold] -> story measures; events[...][(s, e)] -> measures
+    grid: dict[str, dict[int, dict]] = {v: {k: {} for k in tests} for v in VARIANTS}
+    events: dict[str, dict[int, dict]] = {v: {k: {} for k in tests} for v in VARIANTS}
+
+    def run(variant: str, dated: dict | None, s: float) -> None:
+        story, links = replay_links(order, profiles, s, dated)
+        for k, test in tests.items():
+            grid[variant][k][s] = measure(pairs, test, story)
+        for e in (e for e in EVENT_GRID if e <= s):
+            ev = events_from(order, story, links, e)
+            for k, test in tests.items():
+                events[variant][k][(s, e)] = measure(pairs, test, ev)
+        print(f"{variant} {s} done at {time.perf_counter() - start:.0f} s", file=sys.stderr)
+
+    for s in STORY_GRID:
+        run("undated", None, s)
+    folds = list(tests)
+    chosen = {choose(grid, events, [f for f in folds if f != k])[0] for k in folds}
+    for s in sorted(chosen | {choose(grid, events, folds)[0]}):
+        run("dated", when, s)
+    print(json.dumps(summarise(grid, events, args.folds), indent=1))
+
+
+def choose(grid, events, folds: list[int]) -> tuple[float, float]:
+    s = max(STORY_GRID, key=lambda t: story_goal(pooled([grid["undated"][k][t] for k in folds])))
+    options = [e for e in EVENT_GRID if e <= s]
+    e = max(
+        options, key=lambda t: event_goal(pooled([events["undated"][k][(s, t)] for k in folds]))
+    )
+    return s, e
+
+
+def summarise(grid, events, n: int) -> dict[str, object]:
+    """Nested CV: each fold measured at the thresholds the other folds chose (the dated
+    stream is replayed at the chosen story thresholds only)."""
+    out: dict[str, object] = {}
+    picks = {k: choose(grid, events, [f for f in range(n) if f != k]) for k in range(n)}
+    for variant in VARIANTS:
+        story = pooled([grid[variant][k][picks[k][0]] for k in range(n)])
+        event = pooled([events[variant][k][picks[k]] for k in range(n)])
+        out[variant] = {"story": _round(story), "event": _round(event)}
+    out["fold_picks"] = {k: list(v) for k, v in picks.items()}
+    s, e = choose(grid, events, list(range(n)))
+    out["shipped"] = {"join_below": s, "event_below": e}
+    for variant in VARIANTS:
+        out[f"grid_{variant}_story"] = {
+            t: _round(pooled([grid[variant][k][t] for k in range(n)]))
+            for t in STORY_GRID
+            if t in grid[variant][0]
+        }
+    out["grid_undated_event_at_shipped_story"] = {
+        e2: _round(pooled([events["undated"][k][(s, e2)] for k in range(n)]))
+        for e2 in EVENT_GRID
+        if e2 <= s
+    }
+    return out
+
+
+def _round(m: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in m.items()}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""Story quality on a real stream: every text of the SemEval-2022 dev pairs, ingested as ONE
+stream through the real ingest path (`pipeline.ingest`, as `storyline ingest` runs it).
+
+    .venv/bin/python bench/stream_quality.py [--pairs PATH] [--limit N] [--dated] [--db FILE]
+
+Each distinct text of ../shared/data/semeval2022-dev/pairs.csv becomes one JSONL record
+(``text`` and a ``url`` naming its pair half: no title, no date, no language, no outlet),
+plus the two seed reports of examples/. After the ingest the stored stories (and events)
+are read back and every rated pair is checked:
+
+* ``recall``: share of pairs rated Overall <= 1.5 (same story) whose texts share a story;
+* ``false_joins``: share of pairs rated >= 3.5 (unrelated) whose texts share a story;
+* ``middle_joined``: share of pairs rated 2..3 that share a story;
+* ``stories_per_article`` and the seed pair (same story, same event);
+
+overall, for same-language and cross-lingual pairs and per language pair, at the story and
+at the event level. ``--dated`` gives the texts dates: the texts of one connected group of
+pairs lie within 2 days of each other, groups are spread over 26 weeks (seeded), so time can
+help. Prints one JSON object. Skips (exit 0, ``{"skipped": ...}``) when the data is absent.
+
+USE vectors are cached by the SHA-1 of the encoded text in bench/out/use_cache.npz (the same
+cache bench/train_similarity.py fills), so a second run skips the encoder (~0.1 s/article).
+The similarity model was trained on these pairs (in-sample for the scores); the join
+decision was calibrated on them under grouped cross-validation (bench/calibrate_join.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+PAIRS = ROOT.parent / "shared" / "data" / "semeval2022-dev" / "pairs.csv"
+CACHE = ROOT / "bench" / "out" / "use_cache.npz"
+SEEDS = sorted((ROOT / "examples").glob("*.txt"))
+SAME, UNRELATED = 1.5, 3.5
+
+
+def read_pairs(path: Path, limit: int | None = None) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return rows[:limit] if limit else rows
+
+
+def halves(row: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(key, text, language) of both texts of a pair; the key is unique per distinct text."""
+    out = []
+    for n, aid in enumerate(row["pair_id"].split("_"), start=1):
+        text = row[f"text{n}"]
+        key = f"{aid}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
+        out.append((key, text, row[f"lang{n}"]))
+    return out
+
+
+def components(rows: list[dict[str, str]]) -> dict[str, int]:
+    """Text key -> connected group over the pairs."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for row in rows:
+        (a, _, _), (b, _, _) = halves(row)
+        parent[find(a)] = find(b)
+    roots = {k: find(k) for k in list(parent)}
+    numbers = {r: n for n, r in enumerate(sorted(set(roots.values())))}
+    return {k: numbers[r] for k, r in roots.items()}
+
+
+def dates(rows: list[dict[str, str]], seed: int = 0) -> dict[str, datetime]:
+    """A publication time per text: a group's texts within 2 days, groups over 26 weeks."""
+    rng = random.Random(seed)
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    group = components(rows)
+    base = {g: start + timedelta(days=rng.uniform(0, 182)) for g in sorted(set(group.values()))}
+    return {k: base[g] + timedelta(hours=rng.uniform(0, 48)) for k, g in sorted(group.items())}
+
+
+def write_stream(path: Path, rows: list[dict[str, str]], dated: bool) -> int:
+    when = dates(rows) if dated else {}
+    seen: set[str] = set()
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            for key, text, _ in halves(row):
+                if key in seen:
+                    continue
+                seen.add(key)
+                record = {"text": text, "url": f"semeval:{key}"}
+                if dated:
+                    record["published"] = when[key].isoformat()
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return len(seen)
+
+
+def cached_encoder(cache: dict[str, np.ndarray]):
+    """USE with a text -> vector cache (SHA-1 keys); installed where the profiles get it."""
+    from storyline.stories import similarity
+    from storyline.stories.encoders import encode_use
+
+    def encode(texts: list[str]) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+        todo = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cache))
+        for t, v in zip(todo, encode_use(todo) if todo else [], strict=True):
+            cache[hashlib.sha1(t.encode()).hexdigest()] = v
+        return np.stack([cache[k] for k in keys]) if keys else np.zeros((0, 512), np.float32)
+
+    similarity.encode_use = encode  # type: ignore[assignment]
+
+
+def ingest_stream(db: Path, stream: Path) -> tuple[dict[str, str], dict[str, str], dict, float]:
+    """Ingest; returns (url -> story id, url -> event id, seed ids, seconds)."""
+    from storyline.pipeline import ingest
+    from storyline.store import open_store
+
+    with open_store(db) as store:
+        start = time.perf_counter()
+        report = ingest(store, [stream, *SEEDS])
+        took = time.perf_counter() - start
+        if report.failures:
+            print(f"{len(report.failures)} inputs failed: {report.failures[:3]}", file=sys.stderr)
+        url = {a.id: (a.url or a.path or a.id) for a in store.articles()}
+        story = {url[a]: s.id for s in store.stories() for a in s.articles}
+        event = {url[a]: e.id for e in _events(store) for a in e.articles}
+    return story, event, {str(p): p.name for p in SEEDS}, took
+
+
+def _events(store) -> list:
+    events = getattr(store, "events", None)
+    return list(events()) if events else list(store.stories())
+
+
+def joined_share(pairs: list[tuple[str, str]], group: dict[str, str]) -> dict[str, float | int]:
+    found = [(a, b) for a, b in pairs if a in group and b in group]
+    hits = sum(group[a] == group[b] for a, b in found)
+    return {"pairs": len(found), "share": round(hits / len(found), 4) if found else None}
+
+
+def measure(rows: list[dict[str, str]], group: dict[str, str]) -> dict[str, object]:
+    """recall / false joins / middle band, overall and per language pair."""
+    bands: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        (a, _, la), (b, _, lb) = halves(row)
+        score = float(row["Overall"])
+        band = "same" if score <= SAME else "unrelated" if score >= UNRELATED else None
+        band = band or ("middle" if 2.0 <= score <= 3.0 else None)
+        if band is None:
+            continue
+        pair = (f"semeval:{a}", f"semeval:{b}")
+        for scope in ("overall", f"{la}-{lb}", "same_language" if la == lb else "cross_lingual"):
+            bands[scope][band].append(pair)
+    out: dict[str, object] = {}
+    for scope, by in sorted(bands.items()):
+        out[scope] = {
+            "recall": joined_share(by["same"], group),
+            "false_joins": joined_share(by["unrelated"], group),
+            "middle_joined": joined_share(by["middle"], group),
+        }
+    return out
+
+
+def run(rows: list[dict[str, str]], dated: bool, db: Path | None) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        stream = Path(tmp) / "stream.jsonl"
+        n = write_stream(stream, rows, dated)
+        story, event, seeds, took = ingest_stream(db or Path(tmp) / "s.db", stream)
+    seed_paths = [u for u in story if not u.startswith("semeval:")]
+    seed = {
+        "same_story": len({story[u] for u in seed_paths}) == 1 and len(seed_paths) == 2,
+        "same_event": len({event.get(u) for u in seed_paths}) == 1 and len(seed_paths) == 2,
+    }
+    return {
+        "dated": dated,
+        "texts": n,
+        "ingest_seconds": round(took, 1),
+        "stories_per_article": round(len(set(story.values())) / max(len(story), 1), 4),
+        "events_per_article": round(len(set(event.values())) / max(len(event), 1), 4),
+        "largest_story": max(Counter(story.values()).values(), default=0),
+        "largest_event": max(Counter(event.values()).values(), default=0),
+        "seed_pair": seed,
+        "story": measure(rows, story),
+        "event": measure(rows, event),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pairs", type=Path, default=PAIRS)
+    parser.add_argument("--limit", type=int, default=None, help="first N pairs only")
+    parser.add_argument("--dated", action="store_true", help="give the texts dates")
+    parser.add_argument("--db", type=Path, default=None, help="keep the database here")
+    parser.add_argument("--no-cache", action="store_true", help="do not cache USE vectors")
+    args = parser.parse_args(argv)
+    if not args.pairs.exists():
+        result: dict[str, object] = {"skipped": f"{args.pairs} not found"}
+        print(json.dumps(result))
+        return result
+    cache = {} if args.no_cache or not CACHE.exists() else dict(np.load(CACHE))
+    cached_encoder(cache)
+    result = run(read_pairs(args.pairs, args.limit), args.dated, args.db)
+    if not args.no_cache:
+        CACHE.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(CACHE, **cache)
+    print(json.dumps(result, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    main()
