@@ -37,8 +37,11 @@ def test_jsonl_has_every_table_and_row(db: Path, tmp_path: Path) -> None:
     assert {k: written[k] for k in ("articles", "stories")} == counts(db)
     rows = [json.loads(x) for x in (tmp_path / "articles.jsonl").read_text().splitlines()]
     assert all(r["story"] and r["date"] for r in rows)
-    kinds = {json.loads(x)["kind"] for x in (tmp_path / "alignments.jsonl").open()}
-    assert "verbatim" in kinds  # the seed pair's shared dpa lead
+    rows = [json.loads(x) for x in (tmp_path / "alignments.jsonl").open()]
+    with open_store(db) as store:
+        groups = [(s.id, g) for s in store.stories() for g in store.comparison(s.id).alignments]
+    assert len(rows) == written["alignments"] == sum(len(g.members) for _, g in groups)
+    assert {(r["story"], r["kind"]) for r in rows} == {(sid, g.kind) for sid, g in groups}
     assert written["passages"] >= 1
 
 
