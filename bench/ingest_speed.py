@@ -105,7 +105,7 @@ def bench(n: int, clean: Callable[[Article], Article] | None = None) -> list[dic
 def _clean_rows(folder: Path, mb: float) -> list[dict]:
     """read + clean_batch on one core, and the pipeline path (read + clean on every core)."""
     from storyline.clean import clean_batch
-    from storyline.clean.cleaner import available_cores
+    from storyline.parallel import cores as available_cores
     from storyline.pipeline import prepare
 
     list(clean_batch(list(read([folder]))[:5]))  # load the models before timing
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _setup(n: int) -> str:
-    from storyline.clean.cleaner import available_cores
+    from storyline.parallel import cores as available_cores
 
     cores = available_cores()
     return (

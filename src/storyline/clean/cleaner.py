@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +32,7 @@ from storyline.clean.grammar import (
 from storyline.clean.residue import author_name, is_blank, navigation_runs, rule_reason
 from storyline.clean.structure import mark_captions, mark_head
 from storyline.model import Article, Credits, CreditSpan, Residue
+from storyline.parallel import can_fork, cores
 from storyline.text.lang import detect_language
 from storyline.text.normalize import normalize_newlines
 
@@ -272,8 +272,8 @@ def clean_batch(
     forked processes (same output, same order); ``None`` uses every core the process may use.
     """
     tasks = clean_tasks(articles, min_articles=min_articles)
-    workers = available_cores() if workers is None else workers
-    if workers > 1 and len(tasks) >= PARALLEL_MIN and _can_fork():
+    workers = cores() if workers is None else workers
+    if workers > 1 and len(tasks) >= PARALLEL_MIN and can_fork():
         yield from _clean_parallel(tasks, workers)
     else:
         yield from (clean(article, repeated=repeated) for article, repeated in tasks)
@@ -297,20 +297,6 @@ def clean_tasks(
 
 def _clean_chunk(tasks: list[tuple[Article, frozenset[str]]]) -> list[Article]:
     return [clean(article, repeated=repeated) for article, repeated in tasks]
-
-
-def available_cores() -> int:
-    """How many cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _can_fork() -> bool:
-    """Fork is there (not on Windows) and this is no daemon process (those may not fork)."""
-    daemon = multiprocessing.current_process().daemon
-    return "fork" in multiprocessing.get_all_start_methods() and not daemon
 
 
 def _clean_parallel(tasks: list[tuple[Article, frozenset[str]]], workers: int) -> Iterator[Article]:

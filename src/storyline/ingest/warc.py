@@ -22,6 +22,7 @@ from typing import IO, Any
 from storyline.ingest.dates import parse_date
 from storyline.ingest.pages import is_html, page_article
 from storyline.model import Article, Failure
+from storyline.parallel import can_fork, cores
 
 METHOD = "ingest.warc.warcio.v1"
 EXTENSIONS = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -115,13 +116,13 @@ class _Pool:
     """Extract pages in forked worker processes (started on first need), in order."""
 
     def __init__(self, workers: int | None) -> None:
-        self.workers = _cores() if workers is None else workers
+        self.workers = cores() if workers is None else workers
         self.pool: ProcessPoolExecutor | None = None
 
     def extract(self, pages: list[Page], settings: tuple[str, str | None, datetime]) -> list[Any]:
         if not pages:
             return []
-        if self.workers <= 1 or len(pages) < 2 * CHUNK or not _can_fork():
+        if self.workers <= 1 or len(pages) < 2 * CHUNK or not can_fork():
             return _extract(pages, settings)
         if self.pool is None:
             first = _extract(pages[:1], settings)  # loads trafilatura once, shared by fork
@@ -135,18 +136,6 @@ class _Pool:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _can_fork() -> bool:
-    daemon = multiprocessing.current_process().daemon
-    return "fork" in multiprocessing.get_all_start_methods() and not daemon
 
 
 def _pages(path: str, skipped: Counter[str], max_bytes: int) -> Iterator[Page | Failure]:

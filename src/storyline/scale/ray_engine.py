@@ -113,9 +113,9 @@ def _connect(ray: Any, address: str | None) -> bool:
         "log_to_driver": False,
     }
     if address is None:
-        from storyline.clean.cleaner import available_cores
+        from storyline.parallel import cores
 
-        ray.init(num_cpus=available_cores(), **quiet)
+        ray.init(num_cpus=cores(), **quiet)
         return True
     host = _check_reachable(address)
     if host and ipaddress.ip_address(host).is_loopback:
