@@ -68,9 +68,9 @@ def _ingest(path, monkeypatch, cores):
 
 def test_pooled_ingest_decides_like_one_process(shared_data, tmp_path, monkeypatch):
     path = _dev_stream(shared_data, tmp_path)
+    monkeypatch.setattr(workers, "CHUNK", 3)  # the same chunks on one core and on two
     serial = _ingest(path, monkeypatch, cores=1)
     monkeypatch.setattr(workers, "PARALLEL_MIN", 4)
-    monkeypatch.setattr(workers, "CHUNK", 3)
     monkeypatch.setattr(pipeline, "ANALYSIS_PARALLEL_MIN", 2)
     monkeypatch.setattr(pipeline, "ANALYSIS_CHUNK", 2)
     monkeypatch.setattr(pipeline, "ANALYSIS_BLOCK", 5)

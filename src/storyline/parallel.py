@@ -42,11 +42,14 @@ def chunked_map(
 ) -> list[R]:
     """``work`` over ``items`` in chunks of ``chunk``: in forked workers (``workers``, None:
     one per core) when there are at least ``min_items`` items (and two chunks), else here.
-    ``work`` must be a module-level function (it is sent to the workers by name)."""
+    Either way ``work`` sees the same chunks, so the result never depends on the number of
+    cores (a sentence vector depends on its batch by float32 rounding, and a tree model can
+    turn that into another score). ``work`` must be a module-level function (it is sent to
+    the workers by name)."""
     items = list(items)
     workers = cores() if workers is None else workers
     if workers < 2 or len(items) < max(min_items, 2 * chunk) or not can_fork():
-        return work(items) if items else []
+        return [r for i in range(0, len(items), chunk) for r in work(items[i : i + chunk])]
     first = work(items[:chunk])  # loads the models before the fork
     rest = [items[i : i + chunk] for i in range(chunk, len(items), chunk)]
     context = multiprocessing.get_context("fork")

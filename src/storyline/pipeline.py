@@ -219,16 +219,15 @@ def ingest(
 
     read_items = read(paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES,
                       skip=own, fetcher=fetcher)  # fmt: skip
-    prepared, profiles = prepare_on(engine, read_items, progress=progress)
-    return store_items(store, prepared, engine=engine, profiles=profiles)
+    prepared = prepare_on(engine, read_items, progress=progress)
+    return store_items(store, prepared, engine=engine)
 
 
 def prepare_on(
     engine: Engine, items: Iterable[Article | Failure], *, progress: Progress | None = None
-) -> tuple[list[Article | Failure], dict[str, Profile]]:
-    """Clean the read ``items`` and profile the articles on ``engine``, in batches: the
-    cleaned articles and failures (as :func:`clean_items` gives them) and each cleaned
-    article's story profile by id."""
+) -> list[Article | Failure]:
+    """Clean the read ``items`` on ``engine``, in batches: the cleaned articles and failures,
+    as :func:`clean_items` gives them."""
     from storyline.clean.cleaner import clean_tasks
     from storyline.scale import batches
 
@@ -240,15 +239,11 @@ def prepare_on(
             out.append(item)
         else:
             articles.append(item)
-    profiles: dict[str, Profile] = {}
-    work = batches(clean_tasks(articles), engine.batch_size)
-    for results in engine.map("prepare", work):
-        for item, profile in results:
+    for results in engine.map("clean", batches(clean_tasks(articles), engine.batch_size)):
+        for item in results:
             _tick(progress, item)
             out.append(item)
-            if profile is not None:
-                profiles[item.id] = profile
-    return out, profiles
+    return out
 
 
 def store_items(
@@ -256,11 +251,9 @@ def store_items(
     items: Iterable[Article | Failure],
     *,
     engine: Engine | None = None,
-    profiles: dict[str, Profile] | None = None,
 ) -> IngestReport:
     """Store cleaned articles (idempotent), then regroup; failures are passed through.
-    ``engine`` and ``profiles`` (precomputed story profiles by article id) as for
-    :func:`assign_stream`.
+    ``engine`` as for :func:`assign_stream`.
 
     Everything is written in one ``store.batch()``: killed at any instant, the database is as
     before the call or as after it. Work an earlier, interrupted version left stranded
@@ -275,7 +268,7 @@ def store_items(
         added = store.add_articles(articles) if articles else []
         faults.point("ingest.stored")
         fresh = [a for a, is_new in zip(articles, added, strict=True) if is_new]
-        stories = _finish(store, fresh, resumed, engine=engine, profiles=profiles)
+        stories = _finish(store, fresh, resumed, engine=engine)
     new = tuple(a.id for a in fresh)
     old = tuple(a.id for a, is_new in zip(articles, added, strict=True) if not is_new)
     return IngestReport(new, old, failures, stories, resumed if resumed.total else None)
@@ -339,17 +332,16 @@ def _finish(
     stranded: Pending,
     *,
     engine: Engine | None = None,
-    profiles: dict[str, Profile] | None = None,
 ) -> int:
     """Index, assign, compare and analyse the ``fresh`` articles and whatever ``stranded``
-    says is undone (``engine``, ``profiles``: as for :func:`assign_stream`); returns how many
-    stories there are."""
+    says is undone (``engine``: as for :func:`assign_stream`); returns how many stories
+    there are."""
     if fresh or stranded.unindexed:
         enter("reuse")
         update_reuse(store, fresh)  # catches up stored articles the index has not seen
         faults.point("ingest.reused")
     assign = fresh or stranded.unassigned
-    stories = restory(store, engine=engine, profiles=profiles) if assign else store.count_stories()
+    stories = restory(store, engine=engine) if assign else store.count_stories()
     missing = store.stories_without_analysis()
     if missing:
         store_analyses(store, [story_report(store, sid) for sid in missing])
@@ -369,7 +361,6 @@ def restory(
     *,
     method: str = "stories.stream.v1",
     engine: Engine | None = None,
-    profiles: dict[str, Profile] | None = None,
 ) -> int:
     """Update the stored stories and their comparisons (a story whose articles did not change
     keeps its stored comparison); returns how many stories there are.
@@ -380,7 +371,7 @@ def restory(
     :func:`assign_stream`). "stories.group.v1": regroup every stored article in one batch,
     keep the ids of the stored stories they continue, then replay the corrections."""
     if method == "stories.stream.v1":
-        return assign_stream(store, engine=engine, profiles=profiles)
+        return assign_stream(store, engine=engine)
     if method != "stories.group.v1":
         raise ValueError(f"unknown story method {method!r}; use stories.stream.v1 or .group.v1")
     from storyline.stories import group
@@ -764,17 +755,15 @@ def _now():
     return datetime.now(UTC)
 
 
-def assign_stream(
-    store: Store, *, engine: Engine | None = None, profiles: dict[str, Profile] | None = None
-) -> int:
+def assign_stream(store: Store, *, engine: Engine | None = None) -> int:
     """Assign every stored article that has no stored profile yet (new ones, or all of a
     database from before streaming) with the streaming assigner; returns how many stories
     there are. The assigner resumes from its saved state when that state has seen every
     stored profile (reading cached profiles from the store only when a candidate needs one),
     else it is rebuilt by replaying the stored profiles and corrections. Only the stories
     that changed are compared and written, in one transaction with the new profiles and the
-    new state. ``profiles``: story profiles already computed for (some of) the new articles
-    by id; ``engine``: where the changed stories are compared and analysed (here when None)."""
+    new state. ``engine``: where the new articles are profiled and the changed stories
+    compared and analysed (here and on this machine's cores when None)."""
     from storyline.model import AssignerState, Assignment
     from storyline.stories.profile_codec import profile_to_bytes
     from storyline.stories.replay import arrival_order, titled
@@ -786,11 +775,7 @@ def assign_stream(
     fresh_ids = [a for a in store.article_ids() if a not in assigner.index_]
     fresh = arrival_order(_load(store, articles, fresh_ids))
     enter("profile")
-    given = profiles or {}
-    if all(a.id in given for a in fresh):
-        found = [given[a.id] for a in fresh]
-    else:
-        found = profile_articles(assigner, fresh)
+    found = profile_articles(assigner, fresh, engine)
     enter("assign")
     assigner.partial_fit(fresh, found)
     previous = {s.id: s for s in store.stories()}
@@ -847,12 +832,20 @@ def _compared(
     return _comparison(store, story, previous, articles)
 
 
-def profile_articles(assigner: StoryAssigner, articles: Sequence[Article]) -> list[Profile]:
+def profile_articles(
+    assigner: StoryAssigner, articles: Sequence[Article], engine: Engine | None = None
+) -> list[Profile]:
     """Similarity profiles of ``articles`` for ``assigner``: large batches on every core
-    (see :mod:`storyline.stories.workers`)."""
-    from storyline.stories.workers import profile_many
+    (see :mod:`storyline.stories.workers`), or on ``engine``, in the same chunks of
+    ``workers.CHUNK`` articles either way (so every engine gets the same profiles)."""
+    from storyline.stories import workers
 
-    return profile_many(assigner, articles)
+    if engine is None:
+        return workers.profile_many(assigner, articles)
+    from storyline.scale import batches
+
+    chunks = batches(list(articles), workers.CHUNK)
+    return [p for done in engine.map("profiles", chunks, model=assigner.model) for p in done]
 
 
 def _save_events(store: Store, assigner: StoryAssigner, articles: dict[str, Article]) -> None:

@@ -108,7 +108,7 @@ def test_a_killed_ray_worker_costs_a_retry_not_the_run(corpus: Path, ray_engine)
 
     articles = [a for a in read([corpus]) if not hasattr(a, "reason")]
     work = [(a, frozenset()) for a in articles]
-    expected = [x[0] for b in LocalEngine().map("prepare", list(batches(work, 2))) for x in b]
+    expected = [x for b in LocalEngine().map("clean", list(batches(work, 2))) for x in b]
     os.kill(ray_engine.pids()[0], signal.SIGKILL)
-    got = [x[0] for b in ray_engine.map("prepare", list(batches(work, 2))) for x in b]
+    got = [x for b in ray_engine.map("clean", list(batches(work, 2))) for x in b]
     assert got == expected

@@ -17,26 +17,24 @@ from storyline.model import Analysis, Article, Comparison, Failure, Story
 CleanTask = tuple[Article, frozenset[str]]
 
 
-def prepare(batch: Sequence[CleanTask], model: str = "use") -> list[tuple[Article | Failure, Any]]:
-    """Clean each article and compute its story profile (the per-article work of ingest).
+def clean(batch: Sequence[CleanTask]) -> list[Article | Failure]:
+    """Clean each article with the lines its outlet repeats (the per-article cleaning of
+    ingest); an article whose cleaning fails becomes a Failure naming its input, as in a
+    local ingest."""
+    from storyline.clean import clean as clean_one
 
-    Returns ``(article, profile)`` per task, or ``(Failure, None)`` for an article whose
-    cleaning failed (named by its input, as a local ingest names it)."""
-    from storyline.clean import clean
-
-    cleaned: list[Article | Failure] = []
+    out: list[Article | Failure] = []
     for article, repeated in batch:
         try:
-            cleaned.append(clean(article, repeated=repeated))
+            out.append(clean_one(article, repeated=repeated))
         except Exception as exc:  # noqa: BLE001 - reported as a Failure naming the input
-            cleaned.append(Failure(article.path or article.id, f"cleaning failed: {exc}"))
-    good = [a for a in cleaned if isinstance(a, Article)]
-    found = iter(profiles(good, model) if good else [])
-    return [(a, next(found)) if isinstance(a, Article) else (a, None) for a in cleaned]
+            out.append(Failure(article.path or article.id, f"cleaning failed: {exc}"))
+    return out
 
 
 def profiles(articles: Sequence[Article], model: str = "use") -> list[Any]:
-    """The story profiles of ``articles`` (what :meth:`StoryAssigner.profile` computes)."""
+    """The story profiles of ``articles`` (what :meth:`StoryAssigner.profile` computes, in
+    one batch: the caller cuts the chunks, see ``pipeline.profile_articles``)."""
     from storyline.stories.features import profiles as build
     from storyline.stories.similarity import _encoders
     from storyline.stories.stream import article_text
@@ -61,7 +59,8 @@ def compare_stories(
 
 #: Task name -> batch function; an engine runs tasks by these names.
 TASKS: dict[str, Callable[..., list[Any]]] = {
-    "prepare": prepare,
+    "clean": clean,
+    "profiles": profiles,
     "compare_stories": compare_stories,
 }
 
