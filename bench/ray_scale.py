@@ -53,7 +53,8 @@ def write_input(path: Path, n: int) -> None:
     start = datetime(2023, 9, 1, tzinfo=UTC)
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
-            copy, text = divmod(i, len(texts))
+            copy, k = divmod(i, len(texts))
+            text = texts[k]
             when = start + timedelta(hours=(i * 7) % (24 * 60))
             record = {"source": f"outlet{copy}-{i % 40}", "published": when.isoformat(),
                       "text": text if copy == 0 else f"{text}\n\n(Ausgabe {copy})"}  # fmt: skip
