@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,39 @@ def test_an_upload_while_another_writer_holds_the_lock_fails_naming_the_file(
         with pytest.raises(StoreError, match=r"x\.db: the database is locked"):
             ingest_uploads(store, [("a.txt", BODY.encode())])
         assert store.count_articles() == 0
+
+
+@pytest.fixture()
+def new_locked(tmp_path: Path):
+    """A new database (no migration applied yet) whose write lock another connection holds."""
+    db = tmp_path / "new.db"
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode = WAL")
+    holder.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied TEXT)")
+    holder.execute("BEGIN IMMEDIATE")
+    yield db, holder
+    if holder.in_transaction:
+        holder.execute("ROLLBACK")
+    holder.close()
+
+
+def test_opening_a_new_database_waits_for_the_writer_that_creates_it(new_locked) -> None:
+    db, holder = new_locked
+    heard: list[str] = []
+    release = threading.Timer(1.0, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:  # longer than one busy timeout would not do: the store's own lock timeout applies
+        with open_store(db, lock_timeout=30, on_wait=heard.append) as store:
+            assert store.count_articles() == 0
+    finally:
+        release.cancel()
+    assert len(heard) == 1 and "waiting for the database lock" in heard[0]
+
+
+def test_opening_a_new_database_gives_up_after_the_lock_timeout_naming_it(new_locked) -> None:
+    db, _ = new_locked
+    with pytest.raises(StoreError, match=r"new\.db: the database is locked by another writer"):
+        open_store(db, lock_timeout=0.3)
 
 
 @pytest.mark.slow

@@ -38,24 +38,37 @@ def applied(conn: sqlite3.Connection) -> list[str]:
     return [row[0] for row in rows]
 
 
-def apply(conn: sqlite3.Connection) -> list[str]:
+def apply(
+    conn: sqlite3.Connection, begin: Callable[[sqlite3.Connection], None] | None = None
+) -> list[str]:
     """Apply every pending migration, each in its own transaction; return the names applied.
 
-    ``conn`` must be in autocommit mode (``isolation_level=None``).
+    ``conn`` must be in autocommit mode (``isolation_level=None``). ``begin`` takes the write
+    lock (default: ``BEGIN IMMEDIATE`` under the connection's busy timeout); a store passes its
+    own, which waits up to its lock timeout for another writer (a second ingest creating the
+    same new database waits for the first one's whole batch).
     """
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT)")
     done = set(applied(conn))
     _refuse_unknown(done)
     pending = [(name, fn) for name, fn in MIGRATIONS if name not in done]
     for name, fn in pending:
-        _apply_one(conn, name, fn)
+        _apply_one(conn, name, fn, begin)
     return [name for name, _ in pending]
 
 
-def _apply_one(conn: sqlite3.Connection, name: str, fn: Migration) -> None:
+def _apply_one(
+    conn: sqlite3.Connection,
+    name: str,
+    fn: Migration,
+    begin: Callable[[sqlite3.Connection], None] | None,
+) -> None:
     """Apply one migration and record it in one transaction; skipped when another process
     applied it while this one waited for the lock."""
-    conn.execute("BEGIN IMMEDIATE")
+    if begin is None:
+        conn.execute("BEGIN IMMEDIATE")
+    else:
+        begin(conn)
     try:
         if name in applied(conn):
             conn.execute("ROLLBACK")

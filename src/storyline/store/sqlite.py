@@ -92,7 +92,7 @@ class SQLiteStore:
         self.on_wait = on_wait
         self._lock = threading.RLock()
         self._local = threading.local()
-        self._conn = _connect(self.path)
+        self._conn = _connect(self.path, self._begin)
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -135,7 +135,7 @@ class SQLiteStore:
             return
         shared = self.path == ":memory:"
         with self._lock if shared else nullcontext():
-            conn = self._open_conn() if shared else _connect(self.path)
+            conn = self._open_conn() if shared else _connect(self.path, self._begin)
             try:
                 self._begin(conn)
                 self._local.conn = conn
@@ -808,7 +808,9 @@ def _is_locked(e: sqlite3.OperationalError) -> bool:
     return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(e)
 
 
-def _connect(path: str) -> sqlite3.Connection:
+def _connect(path: str, begin: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
+    """A prepared connection; ``begin`` takes the write lock for a pending migration, so a
+    second process opening a new database waits like any other writer."""
     try:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -816,7 +818,7 @@ def _connect(path: str) -> sqlite3.Connection:
     except (OSError, sqlite3.Error) as e:
         raise StoreError(f"{path} is not a storyline database: {e}; pass another --db path") from e
     try:
-        _prepare(conn, path)
+        _prepare(conn, path, begin)
     except BaseException as e:
         conn.close()
         if isinstance(e, sqlite3.Error):
@@ -827,7 +829,9 @@ def _connect(path: str) -> sqlite3.Connection:
     return conn
 
 
-def _prepare(conn: sqlite3.Connection, path: str) -> None:
+def _prepare(
+    conn: sqlite3.Connection, path: str, begin: Callable[[sqlite3.Connection], None]
+) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
@@ -839,7 +843,7 @@ def _prepare(conn: sqlite3.Connection, path: str) -> None:
             f"{path} is not a storyline database: it holds other tables "
             f"({', '.join(sorted(tables)[:5])}); pass another --db path"
         )
-    migrations.apply(conn)
+    migrations.apply(conn, begin)
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:
