@@ -117,6 +117,24 @@ def test_outlets_command(db: str) -> None:
     assert code == 0 and "Epoch Times" in out and "dpa" in out
 
 
+def test_outlets_command_sorts_names_naturally_or_by_articles(db: str, tmp_path: Path) -> None:
+    topics = ["Bahn", "Schule", "Wetter", "Hafen", "Museum", "Wahl"]
+    rows = [(source, f"In {source} berichtet man über {topic}: " + f"{topic} {k} neu. " * 30)
+            for k, (source, topic) in enumerate(zip(["o10", "o2", "o2", "o1", "o2", "o10"],
+                                                    topics, strict=True))]  # fmt: skip
+    feed = tmp_path / "outlets.jsonl"
+    feed.write_text("".join(json.dumps({"source": s, "text": t}) + "\n" for s, t in rows))
+    assert run("ingest", str(feed), "--db", db, "--quiet")[0] == 0
+    names = {}
+    for sort in ("name", "articles"):
+        code, out = run("outlets", "--db", db, "--json", "--sort", sort)
+        assert code == 0, out
+        names[sort] = [o["source"] for o in json.loads(out)["outlets"]]
+    assert names == {"name": ["o1", "o2", "o10"], "articles": ["o2", "o10", "o1"]}
+    code, out = run("outlets", "--db", db)  # the table: natural order by default
+    assert code == 0 and out.index("o2") < out.index("o10")
+
+
 def test_show_prints_copied_passages(db: str) -> None:
     run("ingest", str(SEED_CH), str(SEED_ET), "--db", db, "--quiet")
     code, out = run("stories", "--db", db, "--json")

@@ -533,11 +533,21 @@ def article(article_id: str, db: str, as_json: bool) -> None:
 
 @main.command()
 @click.option("--db", default="storyline.db", show_default=True, help=DB_HELP)
+@click.option(
+    "--sort",
+    type=click.Choice(["name", "articles", "wire"]),
+    default="name",
+    show_default=True,
+    help="name: natural order (o2 before o10); articles / wire: most articles / highest "
+    "wire share first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def outlets(db: str, as_json: bool) -> None:
+def outlets(db: str, sort: str, as_json: bool) -> None:
     """Per outlet: articles, share of wire copy, and dependency on each agency."""
+    from storyline.outlets import sort_outlets
+
     with _open(db) as store:
-        dependencies = store.outlet_dependency()
+        dependencies = sort_outlets(store.outlet_dependency(), sort)
     if as_json:
         from storyline.export import outlets_dict
 

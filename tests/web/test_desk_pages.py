@@ -94,9 +94,9 @@ def test_articles_and_sentences_carry_lang_and_dir(big: Client) -> None:
 
 
 def test_natural_order_reads_numbers_as_numbers() -> None:
-    names = ["o10", "o2", "O1", "o11", "o1b", "Outlet 100", "Outlet 20"]
+    names = ["o10", "o2", "O1", "o11", "o1b", "Outlet 100", "Outlet 20", "o", "7", "o1"]
     assert sorted(names, key=desk.natural_key) == [
-        "O1", "o1b", "o2", "o10", "o11", "Outlet 20", "Outlet 100"
+        "7", "o", "O1", "o1", "o1b", "o2", "o10", "o11", "Outlet 20", "Outlet 100"
     ]  # fmt: skip
 
 

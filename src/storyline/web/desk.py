@@ -8,12 +8,14 @@ script draws anything (CSP stays ``script-src 'self'``). See docs/web.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from storyline.model import Article, OutletDependency
+from storyline.model import Article
+from storyline.outlets import OUTLET_SORTS, natural_key, sort_outlets
+
+__all__ = ["OUTLET_SORTS", "natural_key", "sort_outlets"]
 
 #: Above this many articles the story page shows picked articles side by side, not all.
 SIDE_BY_SIDE = 4
@@ -25,24 +27,6 @@ MATRIX_ROWS = 40
 CHART_WIDTH, CHART_LEFT, CHART_ROW = 900, 170, 20
 #: Most rows in the timeline chart; later outlets share the last row.
 CHART_ROWS = 30
-#: Orders of the outlets list.
-OUTLET_SORTS = ("name", "articles", "wire")
-
-
-def natural_key(name: str) -> tuple[Any, ...]:
-    """Sort key reading numbers inside a name as numbers: o2 < o10, case-insensitive."""
-    parts = re.split(r"(\d+)", name.casefold())
-    return (*((int(p) if k % 2 else p) for k, p in enumerate(parts)), name)
-
-
-def sort_outlets(deps: Iterable[OutletDependency], sort: str) -> list[OutletDependency]:
-    """Outlets by name (natural order), or most articles / highest wire share first."""
-    out = sorted(deps, key=lambda d: natural_key(d.source))
-    if sort == "articles":
-        out.sort(key=lambda d: -d.articles)
-    elif sort == "wire":
-        out.sort(key=lambda d: -d.wire_share)
-    return out
 
 
 def counted(values: Iterable[str]) -> list[dict[str, Any]]:
