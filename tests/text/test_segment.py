@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storyline.text import sentence_spans, split_sentences
+from storyline.text import segment, sentence_spans, split_sentences
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -163,3 +163,27 @@ def test_msrp_sentences_are_rarely_cut():
         len(split_sentences(r[k], "en")) > 1 for r in rows for k in ("sentence1", "sentence2")
     )
     assert cut <= 8  # was 93 of 8,152 before the abbreviation joins; 4 now
+
+
+# ------------------------------------------------------------ long lines and long words
+
+
+def test_a_long_line_is_cut_into_pieces_without_losing_or_adding_sentence_ends() -> None:
+    sentences = [
+        f"Der Rat hat am {k % 28 + 1}. Mai über Antrag {k} entschieden." for k in range(900)
+    ]
+    line = " ".join(sentences)
+    assert len(line) > 5 * segment.PIECE
+    assert split_sentences(line, "de") == sentences
+
+
+def test_yasbd_reads_pieces_of_bounded_length_with_long_words_masked(monkeypatch) -> None:
+    seen: list[str] = []
+    detector = segment._detector("de")
+    real = detector.detect
+    monkeypatch.setattr(detector, "detect", lambda text: seen.append(text) or real(text))
+    word = "x" * 100_000  # one "word" of the length at which an article is still accepted
+    text = f"Erster Satz hier. {word} und dann der zweite Satz."
+    assert split_sentences(text, "de") == ["Erster Satz hier.", f"{word} und dann der zweite Satz."]
+    assert seen and max(map(len, seen)) <= segment.PIECE
+    assert "x" * segment.LONG_WORD not in "".join(seen)

@@ -11,6 +11,7 @@ leaves only punctuation (a lone closing quote) on its own.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -18,6 +19,14 @@ from typing import Any
 #: Rules used when the language is unknown or yasbd has no rules for it.
 FALLBACK_LANGUAGE = "en"
 METHOD = "text.segment.v2"
+#: Runs of word characters (or of one punctuation mark) at least this long are masked before
+#: yasbd reads a line: its list rule looks behind over a whole word, so one 100,000-character
+#: "word" took seconds (quadratic); no sentence ends inside such a run anyway.
+LONG_WORD = 100
+#: Longest piece of one line yasbd reads at once (linear time on any line).
+PIECE = 5_000
+_LONG_WORD = re.compile(rf"\w{{{LONG_WORD},}}|([^\w\s])\1{{{LONG_WORD - 1},}}")
+_SPACE = re.compile(r"\s+")
 
 
 @cache
@@ -74,10 +83,34 @@ def _joined(left: str, right: str, language: str) -> bool:
     return last in rarely and first not in openers
 
 
+def _piece_end(line: str, start: int) -> int:
+    """Where the piece of ``line`` that begins at ``start`` ends: after the last space in
+    the piece's second half where there is one (see ``PIECE``)."""
+    half = start + PIECE // 2
+    spaces = [m.end() for m in _SPACE.finditer(line, half, start + PIECE)]
+    return spaces[-1] if spaces else start + PIECE
+
+
+def _boundaries(line: str, detector: Any) -> list[int]:
+    """yasbd's sentence ends in ``line``, read in pieces with long words masked. A piece's
+    last, maybe unfinished sentence is read again at the head of the next piece, so every
+    end is decided with the words that follow it."""
+    masked = _LONG_WORD.sub(lambda m: "~" * len(m.group()), line)  # same length, same offsets
+    ends: list[int] = []
+    start = 0
+    while len(masked) - start > PIECE:
+        piece = masked[start : _piece_end(masked, start)]
+        inner = [e for e in detector.detect(piece) if 0 < e < len(piece.rstrip())]
+        ends.extend(start + e for e in inner)
+        start += inner[-1] if inner else len(piece)
+    ends.extend(start + e for e in detector.detect(masked[start:]))
+    return ends
+
+
 def _line_spans(line: str, offset: int, detector: Any, language: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
-    for end in list(detector.detect(line)) + [len(line)]:
+    for end in _boundaries(line, detector) + [len(line)]:
         span = _strip_span(line, start, min(end, len(line)))
         start = max(start, end)
         if span is None:
