@@ -59,3 +59,39 @@ def test_a_failing_batch_answers_each_upload(monkeypatch: pytest.MonkeyPatch) ->
     answers = asyncio.run(upload_all(app, [report(k) for k in range(3)]))
     assert [r.status_code for r in answers] == [500] * 3
     assert all("internal error" in r.json()["error"]["message"] for r in answers)
+
+
+def test_time_limit_never_answers_503_for_a_stored_upload_nor_stores_an_abandoned_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first upload's store outlasts the time limit: it is answered 201 (it is stored);
+    the second, still waiting for its turn at the limit, gets 503 and is never stored, not
+    even by the batch of a later upload."""
+    import threading
+
+    import storyline.pipeline as pipeline
+
+    release = threading.Event()
+    real = pipeline.store_items
+
+    def slow_first(store: Any, items: Any) -> Any:
+        release.wait(10)  # the first batch outlasts the 0.3 s limit; later ones do not wait
+        return real(store, items)
+
+    monkeypatch.setattr(pipeline, "store_items", slow_first)
+    store = MemoryStore()
+    app = create_app(store, access=Access(allow_writes=True, token=TOKEN, timeout=0.3))
+    timer = threading.Timer(1.0, release.set)
+    timer.start()
+    try:
+        first, second = asyncio.run(upload_all(app, [report(1), report(2)]))
+        (third,) = asyncio.run(upload_all(app, [report(3)]))
+    finally:
+        release.set()
+        timer.cancel()
+    assert first.status_code == 201 and third.status_code == 201
+    assert second.status_code == 503 and "nothing of it stored" in second.text
+    assert sorted(a.source for a in store.articles()) == [
+        "Outlet 1",
+        "Outlet 3",
+    ]

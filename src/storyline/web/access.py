@@ -5,7 +5,8 @@
 - :class:`AccessGuard`, an ASGI middleware in front of every request (static files and 404s
   included): a ``Host`` header that names none of ``allowed_hosts`` gets 400 (DNS
   rebinding), a client over its request rate gets 429, and a request still running after
-  ``timeout`` seconds gets 503.
+  ``timeout`` seconds gets 503, unless its write is being stored (see :data:`STORING`): a
+  503 always means that nothing of the request was stored.
 - :func:`check_write`, a dependency of every route: a request with an unsafe method (POST,
   PUT, PATCH, DELETE) is a *write* unless its endpoint is marked :func:`read_only` (a
   computation that stores nothing). A write needs ``allow_writes``, a cross-site check
@@ -19,6 +20,7 @@ See docs/web.md ("Exposing the server").
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import ipaddress
 import threading
@@ -40,6 +42,9 @@ LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
 #: Environment variable read by ``storyline serve`` when ``--token`` is not given.
 TOKEN_ENV = "STORYLINE_TOKEN"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Scope key a write route sets once its upload is being stored: the time limit then waits
+#: for the answer instead of abandoning a request whose articles will be stored anyway.
+STORING = "storyline.storing"
 #: Attribute set by :func:`read_only` on an endpoint.
 ACCESS_ATTR = "__storyline_access__"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -190,14 +195,20 @@ class AccessGuard:
             await self.app(scope, receive, send)
             return
         watch = Watched(send)
-        try:
-            await asyncio.wait_for(self.app(scope, receive, watch), self.access.timeout)
-        except TimeoutError:
-            if watch.started:
-                raise
-            message = (f"the request took longer than {self.access.timeout:g} s and was "
-                       "abandoned; ask for less (a smaller page or upload)")  # fmt: skip
-            await self.reject(scope["path"], 503, message)(scope, receive, send)
+        task = asyncio.ensure_future(self.app(scope, receive, watch))
+        done, _ = await asyncio.wait({task}, timeout=self.access.timeout)
+        if task in done or scope.get(STORING):  # finished, or a write being stored: answer it
+            await task
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        if watch.started:
+            raise TimeoutError(f"{scope['path']}: answer cut at the time limit")
+        message = (f"the request took longer than {self.access.timeout:g} s and was "
+                   "abandoned, nothing of it stored; ask for less (a smaller page or "
+                   "upload) or try again later")  # fmt: skip
+        await self.reject(scope["path"], 503, message)(scope, receive, send)
 
 
 async def check_write(request: Request) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -27,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storyline.errors import NotFound
 from storyline.store.base import Store
 from storyline.web import views
-from storyline.web.access import Access, AccessGuard, Denied, Watched, check_write
+from storyline.web.access import STORING, Access, AccessGuard, Denied, Watched, check_write
 from storyline.web.judge import judge_routes
 from storyline.web.views import BadRequest, StoryQuery
 from storyline.web.writes import WriteBatcher
@@ -351,7 +352,8 @@ async def ingest(store: Store, request: Request) -> tuple[dict[str, Any], int]:
     """Run one upload; 400 when nothing in it could be read (the result lists why)."""
     files, source, fmt = await read_upload(request)
     writes: WriteBatcher = request.app.state.writes  # concurrent uploads are stored together
-    result = await writes.submit(files, source=source, format=fmt)
+    storing = partial(request.scope.__setitem__, STORING, True)  # no 503 once it is stored
+    result = await writes.submit(files, source=source, format=fmt, on_storing=storing)
     if not result["ingested"] and not result["duplicates"]:
         reasons = "; ".join(f"{f['input']}: {f['reason']}" for f in result["failures"][:5])
         result["error"] = {"status": 400, "message": f"nothing could be read: {reasons}"}
