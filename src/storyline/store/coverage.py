@@ -17,6 +17,7 @@ from typing import Any
 
 from storyline.errors import InputError
 from storyline.model import Article
+from storyline.store.checks import Filters
 
 #: The orders of the stories list. ``coverage``: most outlets first, then most languages,
 #: then newest; ``recent``: newest first; ``size``: most articles first, then newest.
@@ -179,6 +180,28 @@ def filter_clauses(agency: str | None, min_size: int) -> tuple[list[str], list[A
         clauses.append("s.size >= ?")
         params.append(min_size)
     return clauses, params
+
+
+def count_sql(filters: Filters) -> tuple[str, list[Any]] | None:
+    """A count of the stories kept by ``filters`` from ``story_keys`` alone, when they are
+    at most one outlet, language or agency (non-empty) and a minimum size; else None."""
+    keyed = [(kind, value) for kind in ("source", "language", "agency")
+             if (value := getattr(filters, kind)) is not None]  # fmt: skip
+    if len(keyed) != 1 or not keyed[0][1] or filters.since is not None or filters.until is not None:
+        return None
+    sql = "SELECT COUNT(*) FROM story_keys WHERE kind = ? AND value = ? AND size >= ?"
+    return sql, [*keyed[0], filters.min_size]
+
+
+def bounded_search_sql(where: str) -> str:
+    """Counts at most ``?`` (the last parameter) stories of a search, ``where`` being its
+    conditions on the FTS5 row ``f``, article ``a`` and story ``s``: the matches are read in
+    FTS5 order and the count stops at the bound instead of collecting every match."""
+    return (
+        "SELECT COUNT(*) FROM (SELECT DISTINCT s.id FROM articles_fts f "
+        "JOIN articles a ON a.rowid = f.rowid JOIN story_articles sa ON sa.article_id = a.id "
+        f"JOIN stories s ON s.id = sa.story_id {where} LIMIT ?)"
+    )
 
 
 def facet_sql(

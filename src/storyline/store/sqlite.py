@@ -15,11 +15,11 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from storyline import faults
 from storyline.errors import StoreError
@@ -50,6 +50,7 @@ from storyline.store.checks import (
     encode_comparison,
     missing_article,
 )
+from storyline.store.memo import VersionCache
 from storyline.store.reuse_codec import (
     INDEX_STATE,
     ReuseChanges,
@@ -61,6 +62,7 @@ from storyline.store.reuse_codec import (
     stage_reuse,
 )
 
+T = TypeVar("T")
 _CHUNK = 500
 _ARTICLE_COLUMNS = (*Article.__slots__, "time_key")
 _INSERT_ARTICLE = (
@@ -93,6 +95,8 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._local = threading.local()
         self._conn = _connect(self.path, self._begin)
+        self._writes = 0  # own commits; other connections' show in PRAGMA data_version
+        self._memo = VersionCache(self._version)
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -122,6 +126,8 @@ class SQLiteStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._writes += 1
             conn.execute("COMMIT")
 
     @contextmanager
@@ -149,6 +155,7 @@ class SQLiteStore:
                 raise
             finally:
                 self._local.conn = None
+                self._writes += 1
                 if not shared:
                     conn.close()
 
@@ -164,6 +171,18 @@ class SQLiteStore:
             return batch.execute(sql, params).fetchall()
         with self._lock:
             return self._open_conn().execute(sql, params).fetchall()
+
+    def _version(self) -> tuple[int, int]:
+        """Changes whenever the data may have: a commit of this store or of another
+        connection to the file (cached facets and totals are kept per version)."""
+        with self._lock:
+            return self._writes, int(self._open_conn().execute("PRAGMA data_version").fetchone()[0])
+
+    def _cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept per store version; inside a batch (uncommitted data) never."""
+        if self._batch_conn() is not None:
+            return compute()
+        return self._memo.get(key, compute)
 
     def _open_conn(self) -> sqlite3.Connection:
         try:
@@ -339,14 +358,25 @@ class SQLiteStore:
         agency: str | None = None,
         min_size: int = 1,
     ) -> int:
-        where, params = _where(Filters(source, language, since, until, agency, min_size))
-        return int(self._read(f"SELECT COUNT(*) FROM stories s {where}", params)[0][0])
+        filters = Filters(source, language, since, until, agency, min_size)
+        return self._cached(("count", filters), lambda: self._count(filters))
+
+    def _count(self, filters: Filters) -> int:
+        keyed = coverage.count_sql(filters)  # one outlet, language or agency: story_keys alone
+        if keyed is None:
+            where, params = _where(filters)
+            keyed = f"SELECT COUNT(*) FROM stories s {where}", params
+        return int(self._read(*keyed)[0][0])
 
     def story_facets(self, query: str | None = None, **filters: Any) -> dict[str, Any]:
         """Per facet (language, source, agency, date), the stories of each value among
         those the filters (and search ``query``) keep; see :func:`coverage.facet_lists`."""
         chosen = Filters(**filters)
         query = query if query and query.strip() else None
+        facets = self._cached(("facets", query, chosen), lambda: self._facets(query, chosen))
+        return {kind: [dict(row) for row in rows] for kind, rows in facets.items()}
+
+    def _facets(self, query: str | None, chosen: Filters) -> dict[str, Any]:
         if query is not None:
             found = _search_where(query, chosen)
             if not found:
@@ -403,11 +433,23 @@ class SQLiteStore:
         stories = int(self._read("SELECT MAX(rowid) FROM stories")[0][0] or 0)
         return 4 * (offset + limit) * stories < matches * matches
 
-    def count_search(self, query: str, **filters: Any) -> int:
-        found = _search_where(query, Filters(**filters))
+    def count_search(self, query: str, *, upto: int | None = None, **filters: Any) -> int:
+        """How many stories :meth:`search` finds; with ``upto``, at most ``upto`` (counting
+        stops there: a common word's exact total costs a pass over every match)."""
+        chosen = Filters(**filters)
+        return self._cached(("search", query, upto, chosen),
+                            lambda: self._count_search(query, upto, chosen))  # fmt: skip
+
+    def _count_search(self, query: str, upto: int | None, filters: Filters) -> int:
+        found = _search_where(query, filters)
         if not found:
             return 0
-        return int(self._read(f"SELECT COUNT(*) FROM stories s {found[0]}", found[1])[0][0])
+        if upto is None:
+            sql = f"SELECT COUNT(*) FROM stories s {found[0]}"
+            return int(self._read(sql, found[1])[0][0])
+        check_page(upto, 0)
+        where, params = _search_where(query, filters, first=True) or found
+        return int(self._read(coverage.bounded_search_sql(where), [*params, upto])[0][0])
 
     def _stories(
         self,
@@ -890,13 +932,15 @@ _PROBE_EACH = (
 
 
 def _search_where(
-    query: str, filters: Filters, *, walk: bool = False
+    query: str, filters: Filters, *, walk: bool = False, first: bool = False
 ) -> tuple[str, list[Any]] | None:
+    """Conditions on ``stories s`` for a search; ``first``: on the FTS5 row ``f`` joined to
+    its article ``a`` and story ``s`` (see ``coverage.bounded_search_sql``)."""
     wanted = terms.parse_query(query)
     if not wanted:
         return None
     clauses, params = _filter_clauses(filters)
-    clauses.insert(0, _PROBE_EACH if walk else _COLLECT)
+    clauses.insert(0, "articles_fts MATCH ?" if first else _PROBE_EACH if walk else _COLLECT)
     return "WHERE " + " AND ".join(clauses), [terms.fts_query(wanted), *params]
 
 
