@@ -241,6 +241,29 @@ def facet_sql(
     return [keys, dates]
 
 
+def complement_sql(key: tuple[str, str], min_size: int) -> tuple[str, list[Any]]:
+    """(kind, value, stories) over the stories of at least ``min_size`` articles that lack
+    ``key``: when most stories have it, every story's keys less these are the facets of the
+    stories with it, for a fraction of the rows (AFP in 84% of the listed stories: 27 ms
+    instead of 90 ms, the counts of every story's keys being kept per store version)."""
+    return (
+        "SELECT k.kind, k.value, COUNT(*) FROM stories s CROSS JOIN story_keys k "
+        "ON k.story_id = s.id WHERE s.size >= ? AND NOT EXISTS (SELECT 1 FROM story_keys f "
+        "WHERE f.kind = ? AND f.value = ? AND f.story_id = s.id) GROUP BY k.kind, k.value",
+        [min_size, *key],
+    )
+
+
+def subtract(
+    every: Iterable[Sequence[Any]], less: Iterable[Sequence[Any]]
+) -> list[tuple[str, str, int]]:
+    """(kind, value, count) rows of ``every`` less those of ``less``; zero counts dropped."""
+    counts = {(kind, value): int(n) for kind, value, n in every}
+    for kind, value, n in less:
+        counts[kind, value] -= int(n)
+    return [(kind, value, n) for (kind, value), n in counts.items() if n > 0]
+
+
 def min_size_of(singletons: bool) -> int:
     """The smallest story a list shows: 1 with singletons, else 2."""
     return 1 if singletons else 2

@@ -392,9 +392,25 @@ class SQLiteStore:
             only = query is None and chosen == rest and len(keyed) <= 1
             statements = coverage.facet_sql(where, params, chosen.min_size if only else None,
                                             keyed[0] if only and keyed else None)  # fmt: skip
+            if only and (not keyed or self._mostly(chosen)):
+                rows += self._every_key(chosen.min_size)
+                if keyed:  # most stories have the key: every story's keys less the others'
+                    less = self._read(*coverage.complement_sql(keyed[0], chosen.min_size))
+                    rows = coverage.subtract(rows, less)
+                statements = statements[1:]
             for sql, args in statements:
                 rows += [tuple(r) for r in self._read(sql, args)]  # type: ignore[misc]
         return coverage.facet_lists(rows)
+
+    def _mostly(self, chosen: Filters) -> bool:
+        """Whether most stories of the minimum size have the one key that ``chosen`` names."""
+        kept = self._cached(("count", chosen), lambda: self._count(chosen))
+        return 2 * kept > self._count(Filters(min_size=chosen.min_size))
+
+    def _every_key(self, min_size: int) -> list[tuple[str, str, int]]:
+        """(kind, value, stories) of every key over the stories of at least ``min_size``."""
+        sql = coverage.facet_sql("", [], min_size)[0]
+        return self._cached(("keys", min_size), lambda: [tuple(r) for r in self._read(*sql)])
 
     def stories_of(self, article_id: str) -> list[Story]:
         """Stories that contain the article, newest first."""
