@@ -9,8 +9,8 @@ import pytest
 
 from storyline.model import Story
 from storyline.store import Store, open_store
-from storyline.store.sqlite import SQLiteStore
 from storyline.store.memo import VersionCache
+from storyline.store.sqlite import SQLiteStore
 from tests.store.test_contract import store  # noqa: F401  (the backend fixture)
 from tests.store.test_coverage import _articles, _expected, _stories, filled  # noqa: F401
 
@@ -37,8 +37,14 @@ def test_a_bounded_search_count_stops_at_the_bound(filled: Store, upto, filters)
 
 
 @pytest.mark.parametrize(
-    "filters", [{"source": "o3"}, {"source": "o3", "min_size": 2}, {"language": "fr"},
-                {"agency": "AFP", "min_size": 3}, {"source": "nowhere"}]  # fmt: skip
+    "filters",
+    [
+        {"source": "o3"},
+        {"source": "o3", "min_size": 2},
+        {"language": "fr"},
+        {"agency": "AFP", "min_size": 3},
+        {"source": "nowhere"},
+    ],  # fmt: skip
 )
 def test_one_key_counts_match_the_definition(filled: Store, filters) -> None:  # noqa: F811
     expected = [
