@@ -61,6 +61,7 @@ from storyline.store.reuse_codec import (
     passage_key,
     stage_reuse,
 )
+from storyline.store.where import page_where, search_where
 
 T = TypeVar("T")
 _CHUNK = 500
@@ -346,7 +347,7 @@ class SQLiteStore:
     ) -> list[Story]:
         """Stories in ``sort`` order (newest first by default), filtered, one page."""
         filters = Filters(source, language, since, until, agency, min_size)
-        return self._stories(*_where(filters), limit, offset, sort=sort)
+        return self._stories(*page_where(filters), limit, offset, sort=sort)
 
     def count_stories(
         self,
@@ -364,7 +365,7 @@ class SQLiteStore:
     def _count(self, filters: Filters) -> int:
         keyed = coverage.count_sql(filters)  # one outlet, language or agency: story_keys alone
         if keyed is None:
-            where, params = _where(filters)
+            where, params = page_where(filters)
             keyed = f"SELECT COUNT(*) FROM stories s {where}", params
         return int(self._read(*keyed)[0][0])
 
@@ -378,12 +379,12 @@ class SQLiteStore:
 
     def _facets(self, query: str | None, chosen: Filters) -> dict[str, Any]:
         if query is not None:
-            found = _search_where(query, chosen)
+            found = search_where(query, chosen)
             if not found:
                 return coverage.facet_lists(())
             where, params = found
         else:
-            where, params = _where(chosen)
+            where, params = page_where(chosen)
         rows: list[tuple[str, str, int]] = []
         with self._lock:
             keyed = [(k, v) for k in ("source", "language", "agency")
@@ -432,7 +433,7 @@ class SQLiteStore:
         if not wanted:
             return []
         walk = self._walks(terms.fts_query(wanted), chosen, limit, offset)  # in any order
-        found = _search_where(query, chosen, walk=walk)
+        found = search_where(query, chosen, walk=walk)
         return self._stories(*found, limit, offset, sort=sort) if found else []
 
     def _walks(self, match: str, filters: Filters, limit: int | None, offset: int) -> bool:
@@ -457,14 +458,14 @@ class SQLiteStore:
                             lambda: self._count_search(query, upto, chosen))  # fmt: skip
 
     def _count_search(self, query: str, upto: int | None, filters: Filters) -> int:
-        found = _search_where(query, filters)
+        found = search_where(query, filters)
         if not found:
             return 0
         if upto is None:
             sql = f"SELECT COUNT(*) FROM stories s {found[0]}"
             return int(self._read(sql, found[1])[0][0])
         check_page(upto, 0)
-        where, params = _search_where(query, filters, first=True) or found
+        where, params = search_where(query, filters, first=True) or found
         return int(self._read(coverage.bounded_search_sql(where), [*params, upto])[0][0])
 
     def _stories(
@@ -904,60 +905,9 @@ def _prepare(
     migrations.apply(conn, begin)
 
 
-def _where(filters: Filters) -> tuple[str, list[Any]]:
-    clauses, params = _filter_clauses(filters)
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _filter_clauses(filters: Filters) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for field in ("source", "language"):
-        value = getattr(filters, field)
-        if value is not None:
-            clauses.append(
-                "s.id IN (SELECT sa.story_id FROM articles a JOIN story_articles sa "
-                f"ON sa.article_id = a.id WHERE a.{field} = ?)"
-            )
-            params.append(value)
-    more, values = coverage.filter_clauses(filters.agency, filters.min_size)
-    clauses += more
-    params += values
-    since, until = filters.keys()
-    if since is not None:
-        clauses.append("s.latest >= ?")
-        params.append(since)
-    if until is not None:
-        clauses.append("s.latest != '' AND s.latest < ?")
-        params.append(until)
-    return clauses, params
-
-
 #: Matches counted (at most) to choose a search plan, and the fewest that make a walk worth it.
 _PROBE = 20_000
 _MIN_WALK = 2_000
-#: Search plans: collect the stories of every matching article, or probe per story.
-_COLLECT = (
-    "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-    "WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
-)
-_PROBE_EACH = (
-    "EXISTS (SELECT 1 FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-    "JOIN articles_fts f ON f.rowid = a.rowid WHERE sa.story_id = s.id AND articles_fts MATCH ?)"
-)
-
-
-def _search_where(
-    query: str, filters: Filters, *, walk: bool = False, first: bool = False
-) -> tuple[str, list[Any]] | None:
-    """Conditions on ``stories s`` for a search; ``first``: on the FTS5 row ``f`` joined to
-    its article ``a`` and story ``s`` (see ``coverage.bounded_search_sql``)."""
-    wanted = terms.parse_query(query)
-    if not wanted:
-        return None
-    clauses, params = _filter_clauses(filters)
-    clauses.insert(0, "articles_fts MATCH ?" if first else _PROBE_EACH if walk else _COLLECT)
-    return "WHERE " + " AND ".join(clauses), [terms.fts_query(wanted), *params]
 
 
 def _marks(values: Sequence[Any]) -> str:
