@@ -84,7 +84,7 @@ def timed(fn: Callable[[], Any], repeat: int) -> Timing:
 def get(app: Any, url: str) -> Callable[[], None]:
     transport = httpx.ASGITransport(app=app)
     loop = asyncio.new_event_loop()
-    client = httpx.AsyncClient(transport=transport, base_url="http://bench")
+    client = httpx.AsyncClient(transport=transport, base_url="http://localhost")
 
     def call() -> None:
         r = loop.run_until_complete(client.get(url))
