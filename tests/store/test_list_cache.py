@@ -11,7 +11,7 @@ from storyline.model import Story
 from storyline.store import Store, open_store
 from storyline.store.memo import VersionCache
 from storyline.store.sqlite import SQLiteStore
-from tests.store.test_contract import store  # noqa: F401  (the backend fixture)
+from tests.store.test_contract import T0, store  # noqa: F401  (the backend fixture)
 from tests.store.test_coverage import _articles, _expected, _stories, filled  # noqa: F401
 
 
@@ -159,3 +159,27 @@ def test_facets_of_a_common_key_count_from_the_stories_without_it(
                     assert db.story_facets(**chosen) == memory.story_facets(**chosen), chosen
                     cases += 1
         assert 0 < len(complements) < cases, "both ways are taken"
+
+
+def test_pages_of_a_common_or_rare_agency_match_the_definition(tmp_path) -> None:
+    from storyline.store import MemoryStore
+    from storyline.store.checks import Filters
+
+    memory = MemoryStore()
+    with open_store(tmp_path / "s.db") as db:
+        assert isinstance(db, SQLiteStore)
+        for each in (memory, db):
+            each.add_articles(_articles())
+            each.put_stories((s, None) for s in _stories())
+        ways = set()
+        for agency in ("dpa", "AFP", "Reuters", "nowhere"):
+            for min_size in (1, 2, 3):
+                ways.add(db._common(Filters(agency=agency, min_size=min_size)))
+                for sort in ("coverage", "recent", "size"):
+                    for limit, offset in ((None, 0), (2, 1)):
+                        page = {"agency": agency, "min_size": min_size, "sort": sort,
+                                "limit": limit, "offset": offset}  # fmt: skip
+                        assert db.stories_page(**page) == memory.stories_page(**page), page
+                chosen = {"agency": agency, "min_size": min_size, "since": T0}
+                assert db.story_facets(**chosen) == memory.story_facets(**chosen), chosen
+        assert ways == {True, False}, "agencies in most stories are probed, rare ones listed"

@@ -166,11 +166,22 @@ def delete(conn: sqlite3.Connection, story_id: str | None = None) -> None:
         conn.execute("DELETE FROM story_keys WHERE story_id = ?", (story_id,))
 
 
-def filter_clauses(agency: str | None, min_size: int) -> tuple[list[str], list[Any]]:
-    """SQL conditions on ``stories s`` for the agency and minimum size filters."""
+def filter_clauses(
+    agency: str | None, min_size: int, *, probe: bool = False
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions on ``stories s`` for the agency and minimum size filters. ``probe``:
+    the agency is looked up per story (for an agency most stories have: a page in coverage
+    order then stops after about a page of stories, 0.1 ms instead of 30 ms for AFP) rather
+    than listing its stories first (cheaper for a rare one)."""
     clauses: list[str] = []
     params: list[Any] = []
-    if agency is not None:  # the size test inside keeps the list of ids short
+    if agency is not None and probe:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM story_keys g WHERE g.kind = 'agency' AND g.value = ? "
+            "AND g.story_id = s.id)"
+        )
+        params.append(agency)
+    elif agency is not None:  # the size test inside keeps the list of ids short
         clauses.append(
             "s.id IN (SELECT story_id FROM story_keys WHERE kind = 'agency' AND value = ? "
             "AND size >= ?)"

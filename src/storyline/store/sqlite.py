@@ -347,7 +347,9 @@ class SQLiteStore:
     ) -> list[Story]:
         """Stories in ``sort`` order (newest first by default), filtered, one page."""
         filters = Filters(source, language, since, until, agency, min_size)
-        return self._stories(*page_where(filters), limit, offset, sort=sort)
+        return self._stories(
+            *page_where(filters, probe=self._common(filters)), limit, offset, sort=sort
+        )
 
     def count_stories(
         self,
@@ -384,7 +386,7 @@ class SQLiteStore:
                 return coverage.facet_lists(())
             where, params = found
         else:
-            where, params = page_where(chosen)
+            where, params = page_where(chosen, probe=self._common(chosen))
         rows: list[tuple[str, str, int]] = []
         with self._lock:
             keyed = [(k, v) for k in ("source", "language", "agency")
@@ -402,6 +404,11 @@ class SQLiteStore:
             for sql, args in statements:
                 rows += [tuple(r) for r in self._read(sql, args)]  # type: ignore[misc]
         return coverage.facet_lists(rows)
+
+    def _common(self, filters: Filters) -> bool:
+        """Whether ``filters`` name an agency that most stories of their size have."""
+        agency, min_size = filters.agency, filters.min_size
+        return agency is not None and self._mostly(Filters(agency=agency, min_size=min_size))
 
     def _mostly(self, chosen: Filters) -> bool:
         """Whether most stories of the minimum size have the one key that ``chosen`` names."""

@@ -10,14 +10,15 @@ from storyline.store import coverage, terms
 from storyline.store.checks import Filters
 
 
-def page_where(filters: Filters) -> tuple[str, list[Any]]:
+def page_where(filters: Filters, *, probe: bool = False) -> tuple[str, list[Any]]:
     """The WHERE clause (or '') and its parameters for the stories ``filters`` keep."""
-    clauses, params = filter_clauses(filters)
+    clauses, params = filter_clauses(filters, probe=probe)
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def filter_clauses(filters: Filters) -> tuple[list[str], list[Any]]:
-    """The conditions (and parameters) of ``filters``, to be joined with AND."""
+def filter_clauses(filters: Filters, *, probe: bool = False) -> tuple[list[str], list[Any]]:
+    """The conditions (and parameters) of ``filters``, to be joined with AND; ``probe``: see
+    :func:`coverage.filter_clauses`."""
     clauses: list[str] = []
     params: list[Any] = []
     for field in ("source", "language"):
@@ -28,7 +29,7 @@ def filter_clauses(filters: Filters) -> tuple[list[str], list[Any]]:
                 f"ON sa.article_id = a.id WHERE a.{field} = ?)"
             )
             params.append(value)
-    more, values = coverage.filter_clauses(filters.agency, filters.min_size)
+    more, values = coverage.filter_clauses(filters.agency, filters.min_size, probe=probe)
     clauses += more
     params += values
     since, until = filters.keys()
