@@ -412,8 +412,9 @@ class SQLiteStore:
 
     def _mostly(self, chosen: Filters) -> bool:
         """Whether most stories of the minimum size have the one key that ``chosen`` names."""
+        every = Filters(min_size=chosen.min_size)
         kept = self._cached(("count", chosen), lambda: self._count(chosen))
-        return 2 * kept > self._count(Filters(min_size=chosen.min_size))
+        return 2 * kept > self._cached(("count", every), lambda: self._count(every))
 
     def _every_key(self, min_size: int) -> list[tuple[str, str, int]]:
         """(kind, value, stories) of every key over the stories of at least ``min_size``."""
