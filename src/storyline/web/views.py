@@ -28,7 +28,7 @@ FACET_SEARCH_MAX = 5_000
 #: A search's total is counted up to this many stories (or one page past the offset), then
 #: shown as "more than 5,000" (``total_exact: false``): the exact total of a common word cost
 #: a pass over every match (~140 ms of CPU for 57,000 texts at 100,000 stories; up to 5,000:
-#: ~55 ms). The same bound as the facets': past it a search is "too many to count quickly".
+#: ~40 ms). The same bound as the facets': past it a search is "too many to count quickly".
 SEARCH_TOTAL_MAX = FACET_SEARCH_MAX
 #: Largest page size a client may ask for.
 MAX_LIMIT = 200
