@@ -50,7 +50,7 @@ def write_texts(folder: Path, pairs: int) -> int:
 def page(app: Any, url: str) -> dict[str, Any]:
     async def go() -> dict[str, Any]:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as c:
             return dict((await c.get(url)).json())
 
     return asyncio.run(go())

@@ -151,3 +151,23 @@ def test_a_huge_search_gets_the_facets_of_its_filters(
     assert big["facets"] == desk.get("/api/stories").json()["facets"]
     page = desk.get("/?q=wide").text
     assert "Counts without the search" in page and "One-article stories hidden" in page
+
+
+def test_a_huge_search_total_is_bounded_and_says_so(
+    desk: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.web import views
+
+    exact = desk.get("/api/stories?q=text&limit=1").json()
+    assert (exact["total"], exact["total_exact"], exact["next"]) == (3, True, 1)
+    monkeypatch.setattr(views, "SEARCH_TOTAL_MAX", 1)  # counted up to one past the page
+    first = desk.get("/api/stories?q=text&limit=1").json()
+    assert (first["total"], first["total_exact"], first["next"]) == (2, False, 1)
+    assert ids(first) == ids(exact)
+    assert not first["facets_of_search"] and first["hidden_singletons"] is None, "not counted"
+    last = desk.get("/api/stories?q=text&limit=1&offset=2").json()
+    assert (last["total"], last["total_exact"], last["next"]) == (3, True, None)
+    assert desk.get("/api/stories").json()["total_exact"], "a list without search is exact"
+    page = unescape(desk.get("/?q=text&limit=1").text)
+    assert "More than 2 stories (counted up to there), showing 1–1." in page
+    assert "3 stories, showing 3–3." in unescape(desk.get("/?q=text&limit=1&offset=2").text)

@@ -17,6 +17,7 @@ from typing import Any
 
 from storyline.errors import InputError
 from storyline.model import Article
+from storyline.store.checks import Filters
 
 #: The orders of the stories list. ``coverage``: most outlets first, then most languages,
 #: then newest; ``recent``: newest first; ``size``: most articles first, then newest.
@@ -165,11 +166,22 @@ def delete(conn: sqlite3.Connection, story_id: str | None = None) -> None:
         conn.execute("DELETE FROM story_keys WHERE story_id = ?", (story_id,))
 
 
-def filter_clauses(agency: str | None, min_size: int) -> tuple[list[str], list[Any]]:
-    """SQL conditions on ``stories s`` for the agency and minimum size filters."""
+def filter_clauses(
+    agency: str | None, min_size: int, *, probe: bool = False
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions on ``stories s`` for the agency and minimum size filters. ``probe``:
+    the agency is looked up per story (for an agency most stories have: a page in coverage
+    order then stops after about a page of stories, 0.1 ms instead of 30 ms for AFP) rather
+    than listing its stories first (cheaper for a rare one)."""
     clauses: list[str] = []
     params: list[Any] = []
-    if agency is not None:  # the size test inside keeps the list of ids short
+    if agency is not None and probe:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM story_keys g WHERE g.kind = 'agency' AND g.value = ? "
+            "AND g.story_id = s.id)"
+        )
+        params.append(agency)
+    elif agency is not None:  # the size test inside keeps the list of ids short
         clauses.append(
             "s.id IN (SELECT story_id FROM story_keys WHERE kind = 'agency' AND value = ? "
             "AND size >= ?)"
@@ -179,6 +191,28 @@ def filter_clauses(agency: str | None, min_size: int) -> tuple[list[str], list[A
         clauses.append("s.size >= ?")
         params.append(min_size)
     return clauses, params
+
+
+def count_sql(filters: Filters) -> tuple[str, list[Any]] | None:
+    """A count of the stories kept by ``filters`` from ``story_keys`` alone, when they are
+    at most one outlet, language or agency (non-empty) and a minimum size; else None."""
+    keyed = [(kind, value) for kind in ("source", "language", "agency")
+             if (value := getattr(filters, kind)) is not None]  # fmt: skip
+    if len(keyed) != 1 or not keyed[0][1] or filters.since is not None or filters.until is not None:
+        return None
+    sql = "SELECT COUNT(*) FROM story_keys WHERE kind = ? AND value = ? AND size >= ?"
+    return sql, [*keyed[0], filters.min_size]
+
+
+def bounded_search_sql(where: str) -> str:
+    """Counts at most ``?`` (the last parameter) stories of a search, ``where`` being its
+    conditions on the FTS5 row ``f``, article ``a`` and story ``s``: the matches are read in
+    FTS5 order and the count stops at the bound instead of collecting every match."""
+    return (
+        "SELECT COUNT(*) FROM (SELECT DISTINCT s.id FROM articles_fts f "
+        "JOIN articles a ON a.rowid = f.rowid JOIN story_articles sa ON sa.article_id = a.id "
+        f"JOIN stories s ON s.id = sa.story_id {where} LIMIT ?)"
+    )
 
 
 def facet_sql(
@@ -216,6 +250,29 @@ def facet_sql(
         list(params),
     )
     return [keys, dates]
+
+
+def complement_sql(key: tuple[str, str], min_size: int) -> tuple[str, list[Any]]:
+    """(kind, value, stories) over the stories of at least ``min_size`` articles that lack
+    ``key``: when most stories have it, every story's keys less these are the facets of the
+    stories with it, for a fraction of the rows (AFP in 84% of the listed stories: 27 ms
+    instead of 90 ms, the counts of every story's keys being kept per store version)."""
+    return (
+        "SELECT k.kind, k.value, COUNT(*) FROM stories s CROSS JOIN story_keys k "
+        "ON k.story_id = s.id WHERE s.size >= ? AND NOT EXISTS (SELECT 1 FROM story_keys f "
+        "WHERE f.kind = ? AND f.value = ? AND f.story_id = s.id) GROUP BY k.kind, k.value",
+        [min_size, *key],
+    )
+
+
+def subtract(
+    every: Iterable[Sequence[Any]], less: Iterable[Sequence[Any]]
+) -> list[tuple[str, str, int]]:
+    """(kind, value, count) rows of ``every`` less those of ``less``; zero counts dropped."""
+    counts = {(kind, value): int(n) for kind, value, n in every}
+    for kind, value, n in less:
+        counts[kind, value] -= int(n)
+    return [(kind, value, n) for (kind, value), n in counts.items() if n > 0]
 
 
 def min_size_of(singletons: bool) -> int:

@@ -227,8 +227,9 @@ class MemoryStore:
         sort = filters.pop("sort", "recent")
         return _page(self._sorted(self._found(query, Filters(**filters)), sort), limit, offset)
 
-    def count_search(self, query: str, **filters: Any) -> int:
-        return len(self._found(query, Filters(**filters)))
+    def count_search(self, query: str, *, upto: int | None = None, **filters: Any) -> int:
+        found = len(self._found(query, Filters(**filters)))
+        return found if upto is None else min(found, upto)
 
     def _found(self, query: str, filters: Filters) -> list[Story]:
         wanted = terms.parse_query(query)

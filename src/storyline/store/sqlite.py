@@ -15,11 +15,11 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from storyline import faults
 from storyline.errors import StoreError
@@ -50,6 +50,7 @@ from storyline.store.checks import (
     encode_comparison,
     missing_article,
 )
+from storyline.store.memo import VersionCache
 from storyline.store.reuse_codec import (
     INDEX_STATE,
     ReuseChanges,
@@ -60,7 +61,9 @@ from storyline.store.reuse_codec import (
     passage_key,
     stage_reuse,
 )
+from storyline.store.where import page_where, search_where
 
+T = TypeVar("T")
 _CHUNK = 500
 _ARTICLE_COLUMNS = (*Article.__slots__, "time_key")
 _INSERT_ARTICLE = (
@@ -93,6 +96,8 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._local = threading.local()
         self._conn = _connect(self.path, self._begin)
+        self._writes = 0  # own commits; other connections' show in PRAGMA data_version
+        self._memo = VersionCache(self._version)
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -122,6 +127,8 @@ class SQLiteStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._writes += 1
             conn.execute("COMMIT")
 
     @contextmanager
@@ -149,6 +156,7 @@ class SQLiteStore:
                 raise
             finally:
                 self._local.conn = None
+                self._writes += 1
                 if not shared:
                     conn.close()
 
@@ -164,6 +172,18 @@ class SQLiteStore:
             return batch.execute(sql, params).fetchall()
         with self._lock:
             return self._open_conn().execute(sql, params).fetchall()
+
+    def _version(self) -> tuple[int, int]:
+        """Changes whenever the data may have: a commit of this store or of another
+        connection to the file (cached facets and totals are kept per version)."""
+        with self._lock:
+            return self._writes, int(self._open_conn().execute("PRAGMA data_version").fetchone()[0])
+
+    def _cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept per store version; inside a batch (uncommitted data) never."""
+        if self._batch_conn() is not None:
+            return compute()
+        return self._memo.get(key, compute)
 
     def _open_conn(self) -> sqlite3.Connection:
         try:
@@ -327,7 +347,9 @@ class SQLiteStore:
     ) -> list[Story]:
         """Stories in ``sort`` order (newest first by default), filtered, one page."""
         filters = Filters(source, language, since, until, agency, min_size)
-        return self._stories(*_where(filters), limit, offset, sort=sort)
+        return self._stories(
+            *page_where(filters, probe=self._common(filters)), limit, offset, sort=sort
+        )
 
     def count_stories(
         self,
@@ -339,21 +361,32 @@ class SQLiteStore:
         agency: str | None = None,
         min_size: int = 1,
     ) -> int:
-        where, params = _where(Filters(source, language, since, until, agency, min_size))
-        return int(self._read(f"SELECT COUNT(*) FROM stories s {where}", params)[0][0])
+        filters = Filters(source, language, since, until, agency, min_size)
+        return self._cached(("count", filters), lambda: self._count(filters))
+
+    def _count(self, filters: Filters) -> int:
+        keyed = coverage.count_sql(filters)  # one outlet, language or agency: story_keys alone
+        if keyed is None:
+            where, params = page_where(filters)
+            keyed = f"SELECT COUNT(*) FROM stories s {where}", params
+        return int(self._read(*keyed)[0][0])
 
     def story_facets(self, query: str | None = None, **filters: Any) -> dict[str, Any]:
         """Per facet (language, source, agency, date), the stories of each value among
         those the filters (and search ``query``) keep; see :func:`coverage.facet_lists`."""
         chosen = Filters(**filters)
         query = query if query and query.strip() else None
+        facets = self._cached(("facets", query, chosen), lambda: self._facets(query, chosen))
+        return {kind: [dict(row) for row in rows] for kind, rows in facets.items()}
+
+    def _facets(self, query: str | None, chosen: Filters) -> dict[str, Any]:
         if query is not None:
-            found = _search_where(query, chosen)
+            found = search_where(query, chosen)
             if not found:
                 return coverage.facet_lists(())
             where, params = found
         else:
-            where, params = _where(chosen)
+            where, params = page_where(chosen, probe=self._common(chosen))
         rows: list[tuple[str, str, int]] = []
         with self._lock:
             keyed = [(k, v) for k in ("source", "language", "agency")
@@ -362,9 +395,31 @@ class SQLiteStore:
             only = query is None and chosen == rest and len(keyed) <= 1
             statements = coverage.facet_sql(where, params, chosen.min_size if only else None,
                                             keyed[0] if only and keyed else None)  # fmt: skip
+            if only and (not keyed or self._mostly(chosen)):
+                rows += self._every_key(chosen.min_size)
+                if keyed:  # most stories have the key: every story's keys less the others'
+                    less = self._read(*coverage.complement_sql(keyed[0], chosen.min_size))
+                    rows = coverage.subtract(rows, less)
+                statements = statements[1:]
             for sql, args in statements:
                 rows += [tuple(r) for r in self._read(sql, args)]  # type: ignore[misc]
         return coverage.facet_lists(rows)
+
+    def _common(self, filters: Filters) -> bool:
+        """Whether ``filters`` name an agency that most stories of their size have."""
+        agency, min_size = filters.agency, filters.min_size
+        return agency is not None and self._mostly(Filters(agency=agency, min_size=min_size))
+
+    def _mostly(self, chosen: Filters) -> bool:
+        """Whether most stories of the minimum size have the one key that ``chosen`` names."""
+        every = Filters(min_size=chosen.min_size)
+        kept = self._cached(("count", chosen), lambda: self._count(chosen))
+        return 2 * kept > self._cached(("count", every), lambda: self._count(every))
+
+    def _every_key(self, min_size: int) -> list[tuple[str, str, int]]:
+        """(kind, value, stories) of every key over the stories of at least ``min_size``."""
+        sql = coverage.facet_sql("", [], min_size)[0]
+        return self._cached(("keys", min_size), lambda: [tuple(r) for r in self._read(*sql)])
 
     def stories_of(self, article_id: str) -> list[Story]:
         """Stories that contain the article, newest first."""
@@ -386,7 +441,7 @@ class SQLiteStore:
         if not wanted:
             return []
         walk = self._walks(terms.fts_query(wanted), chosen, limit, offset)  # in any order
-        found = _search_where(query, chosen, walk=walk)
+        found = search_where(query, chosen, walk=walk)
         return self._stories(*found, limit, offset, sort=sort) if found else []
 
     def _walks(self, match: str, filters: Filters, limit: int | None, offset: int) -> bool:
@@ -403,11 +458,23 @@ class SQLiteStore:
         stories = int(self._read("SELECT MAX(rowid) FROM stories")[0][0] or 0)
         return 4 * (offset + limit) * stories < matches * matches
 
-    def count_search(self, query: str, **filters: Any) -> int:
-        found = _search_where(query, Filters(**filters))
+    def count_search(self, query: str, *, upto: int | None = None, **filters: Any) -> int:
+        """How many stories :meth:`search` finds; with ``upto``, at most ``upto`` (counting
+        stops there: a common word's exact total costs a pass over every match)."""
+        chosen = Filters(**filters)
+        return self._cached(("search", query, upto, chosen),
+                            lambda: self._count_search(query, upto, chosen))  # fmt: skip
+
+    def _count_search(self, query: str, upto: int | None, filters: Filters) -> int:
+        found = search_where(query, filters)
         if not found:
             return 0
-        return int(self._read(f"SELECT COUNT(*) FROM stories s {found[0]}", found[1])[0][0])
+        if upto is None:
+            sql = f"SELECT COUNT(*) FROM stories s {found[0]}"
+            return int(self._read(sql, found[1])[0][0])
+        check_page(upto, 0)
+        where, params = search_where(query, filters, first=True) or found
+        return int(self._read(coverage.bounded_search_sql(where), [*params, upto])[0][0])
 
     def _stories(
         self,
@@ -846,58 +913,9 @@ def _prepare(
     migrations.apply(conn, begin)
 
 
-def _where(filters: Filters) -> tuple[str, list[Any]]:
-    clauses, params = _filter_clauses(filters)
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _filter_clauses(filters: Filters) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for field in ("source", "language"):
-        value = getattr(filters, field)
-        if value is not None:
-            clauses.append(
-                "s.id IN (SELECT sa.story_id FROM articles a JOIN story_articles sa "
-                f"ON sa.article_id = a.id WHERE a.{field} = ?)"
-            )
-            params.append(value)
-    more, values = coverage.filter_clauses(filters.agency, filters.min_size)
-    clauses += more
-    params += values
-    since, until = filters.keys()
-    if since is not None:
-        clauses.append("s.latest >= ?")
-        params.append(since)
-    if until is not None:
-        clauses.append("s.latest != '' AND s.latest < ?")
-        params.append(until)
-    return clauses, params
-
-
 #: Matches counted (at most) to choose a search plan, and the fewest that make a walk worth it.
 _PROBE = 20_000
 _MIN_WALK = 2_000
-#: Search plans: collect the stories of every matching article, or probe per story.
-_COLLECT = (
-    "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-    "WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
-)
-_PROBE_EACH = (
-    "EXISTS (SELECT 1 FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-    "JOIN articles_fts f ON f.rowid = a.rowid WHERE sa.story_id = s.id AND articles_fts MATCH ?)"
-)
-
-
-def _search_where(
-    query: str, filters: Filters, *, walk: bool = False
-) -> tuple[str, list[Any]] | None:
-    wanted = terms.parse_query(query)
-    if not wanted:
-        return None
-    clauses, params = _filter_clauses(filters)
-    clauses.insert(0, _PROBE_EACH if walk else _COLLECT)
-    return "WHERE " + " AND ".join(clauses), [terms.fts_query(wanted), *params]
 
 
 def _marks(values: Sequence[Any]) -> str:

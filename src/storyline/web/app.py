@@ -373,9 +373,10 @@ def _api_routes(app: FastAPI, store: Store) -> None:
     def list_stories(query: Annotated[StoryQuery, Depends(story_query)]) -> JSONResponse:
         """Stories by coverage (unless `sort` says otherwise), one-article stories hidden
         unless `singletons=true`: `stories` (summaries as in `storyline stories --json`),
-        `total`, `limit`, `offset`, `next`, `prev`, `hidden_singletons` and `facets`
-        (`language`, `source`, `agency`, `date`: `[{"value", "count"}]`, counts of stories
-        over every page). With `q`: full-text search."""
+        `total`, `limit`, `offset`, `next`, `prev`, `total_exact`, `hidden_singletons` and
+        `facets` (`language`, `source`, `agency`, `date`: `[{"value", "count"}]`, counts of
+        stories over every page). With `q`: full-text search, its total counted up to 5,000
+        (`total_exact: false` past that: "more than `total`")."""
         return JSONResponse(views.stories_view(store, query))
 
     @app.get("/api/stories/{story_id}", **api, responses={404: {"description": "unknown id"}})

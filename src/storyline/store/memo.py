@@ -1,0 +1,60 @@
+"""Answers of the stories list's dearer reads (facets, totals) kept per store version.
+
+The SQLite store counts its own commits and asks SQLite for ``PRAGMA data_version``, which
+changes when another connection (a batch of this store, another process) commits; a cached
+answer serves only while both stay as they were when it was computed, so a list never shows
+figures older than the data. See docs/store.md, "Coverage and facets".
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: Most answers kept for one version (the least recently used go first).
+SIZE = 256
+
+
+class VersionCache:
+    """Answers keyed by the call, valid for one version of the data: a new version empties it.
+
+    ``version`` must be read *before* the answer is computed (:meth:`get` does so): a write
+    that lands during the computation changes the version, so a newer answer is never kept
+    under an older version it would then outlive."""
+
+    def __init__(self, version: Callable[[], Hashable], size: int = SIZE) -> None:
+        self._version_of = version
+        self._size = size
+        self._lock = threading.Lock()
+        self._version: Hashable = None
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The answer for ``key`` at the current version, computed on a miss."""
+        version = self._version_of()
+        with self._lock:
+            if version != self._version:
+                self._answers.clear()
+                self._version = version
+            elif key in self._answers:
+                self._answers.move_to_end(key)
+                self.hits += 1
+                return self._answers[key]  # type: ignore[no-any-return]
+            self.misses += 1
+        answer = compute()
+        with self._lock:
+            if version == self._version:
+                self._answers[key] = answer
+                while len(self._answers) > self._size:
+                    self._answers.popitem(last=False)
+        return answer
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
