@@ -116,3 +116,32 @@ def test_two_ingests_at_once_on_a_new_database_lose_and_double_nothing(
     with open_store(db) as store:
         assert pending(store).total == 0
     assert inspect(db) == ("ok", 0)
+
+
+def test_opening_tries_again_when_sqlite_says_locked_without_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite answers "database is locked" at once, without its busy timeout, when a
+    connection's schema read went stale under another process's commit: preparing is tried
+    again within the lock timeout, and past it the error is the usual one-line lock error."""
+    from storyline.store import sqlite as backend
+
+    real, calls = backend._prepare, []
+
+    def stale_twice(conn: sqlite3.Connection, path: str, begin) -> None:
+        calls.append(path)
+        if len(calls) <= 2:
+            raise sqlite3.OperationalError("database is locked")
+        real(conn, path, begin)
+
+    monkeypatch.setattr(backend, "_prepare", stale_twice)
+    with open_store(tmp_path / "a.db") as store:
+        assert store.count_articles() == 0
+    assert len(calls) == 3
+
+    def always(*_: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(backend, "_prepare", always)
+    with pytest.raises(StoreError, match=r"b\.db: the database is locked by another writer"):
+        open_store(tmp_path / "b.db", lock_timeout=0.2)

@@ -95,7 +95,7 @@ class SQLiteStore:
         self.on_wait = on_wait
         self._lock = threading.RLock()
         self._local = threading.local()
-        self._conn = _connect(self.path, self._begin)
+        self._conn = _connect(self.path, self._begin, self.lock_timeout)
         self._writes = 0  # own commits; other connections' show in PRAGMA data_version
         self._memo = VersionCache(self._version)
 
@@ -142,7 +142,9 @@ class SQLiteStore:
             return
         shared = self.path == ":memory:"
         with self._lock if shared else nullcontext():
-            conn = self._open_conn() if shared else _connect(self.path, self._begin)
+            conn = (
+                self._open_conn() if shared else _connect(self.path, self._begin, self.lock_timeout)
+            )
             try:
                 self._begin(conn)
                 self._local.conn = conn
@@ -858,10 +860,7 @@ def _begin(
             if not _is_locked(e):
                 raise
             if left <= 0:
-                raise StoreError(
-                    f"{path}: the database is locked by another writer (waited {timeout:g} s); "
-                    "try again when it has finished, or wait longer with --lock-timeout"
-                ) from None
+                raise StoreError(_locked_message(path, timeout)) from None
             if not told and on_wait is not None:
                 on_wait(f"waiting for the database lock on {path} (another writer holds it; "
                         f"giving up after {timeout:g} s)")  # fmt: skip
@@ -875,25 +874,54 @@ def _is_locked(e: sqlite3.OperationalError) -> bool:
     return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(e)
 
 
-def _connect(path: str, begin: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
+def _connect(
+    path: str, begin: Callable[[sqlite3.Connection], None], timeout: float = LOCK_TIMEOUT
+) -> sqlite3.Connection:
     """A prepared connection; ``begin`` takes the write lock for a pending migration, so a
-    second process opening a new database waits like any other writer."""
+    second process opening a new database waits like any other writer. Preparing is tried
+    again while SQLite says the database is locked in ways its busy timeout does not wait for
+    (a schema read just before another process's commit), up to ``timeout`` seconds."""
     try:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     except (OSError, sqlite3.Error) as e:
         raise StoreError(f"{path} is not a storyline database: {e}; pass another --db path") from e
-    try:
-        _prepare(conn, path, begin)
-    except BaseException as e:
-        conn.close()
-        if isinstance(e, sqlite3.Error):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            _prepare(conn, path, begin)
+            return conn
+        except sqlite3.OperationalError as e:
+            if _is_locked(e) and time.monotonic() < deadline:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                time.sleep(_RETRY_S)
+                continue
+            conn.close()
+            if _is_locked(e):
+                raise StoreError(_locked_message(path, timeout)) from e
             raise StoreError(
                 f"{path} is not a storyline database: {e}; pass another --db path"
             ) from e
-        raise
-    return conn
+        except BaseException as e:
+            conn.close()
+            if isinstance(e, sqlite3.Error):
+                raise StoreError(
+                    f"{path} is not a storyline database: {e}; pass another --db path"
+                ) from e
+            raise
+
+
+#: Pause before preparing a connection again after a lock error.
+_RETRY_S = 0.05
+
+
+def _locked_message(path: str, timeout: float) -> str:
+    return (
+        f"{path}: the database is locked by another writer (waited {timeout:g} s); "
+        "try again when it has finished, or wait longer with --lock-timeout"
+    )
 
 
 def _prepare(
