@@ -11,7 +11,11 @@ import click
 FORMATS = click.Choice(["auto", "text", "html", "jsonl", "csv", "feed", "sitemap", "warc"])
 DB_HELP = "SQLite database file (created if missing)."
 MAX_BYTES = click.option(
-    "--max-bytes", type=int, default=None, help="Largest input file to read [default: 20 MB]."
+    "--max-bytes",
+    type=int,
+    default=None,
+    help="Largest input file to read [default: 20 MB]; for a JSONL file, the largest line "
+    "(larger JSONL files are read line by line).",
 )
 
 

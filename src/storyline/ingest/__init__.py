@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from storyline.errors import InputError
-from storyline.ingest import files
+from storyline.ingest import files, records, stream
 from storyline.ingest.article import article_id
 from storyline.ingest.decode import decode
 from storyline.ingest.formats import FORMATS, check_format, detect, parse, xml_encoding
@@ -86,6 +86,9 @@ def _read_file(
         yield item
     elif fmt == "warc" or (fmt == "auto" and warc.is_warc(item)):
         yield from warc.read_warc(item, source=source, ingested=ingested, max_bytes=max_bytes)
+    elif stream.streams(item, fmt, max_bytes):  # a JSONL file over the limit: line by line
+        lines = stream.jsonl_lines(item, max_bytes)
+        yield from records.read_jsonl_lines(lines, name=item, source=source, ingested=ingested)
     else:
         data = files.load(item, max_bytes)
         if isinstance(data, Failure):

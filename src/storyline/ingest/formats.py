@@ -34,11 +34,16 @@ def check_format(format: str) -> str:
     return format.lower()
 
 
+def by_extension(name: str) -> str | None:
+    """The format the extension of ``name`` says, or None."""
+    return _EXTENSIONS.get(PurePath(name).suffix.lower())
+
+
 def detect(name: str, text: str) -> str:
     """The format of ``text`` named ``name``: by extension, else by sniffing the content."""
-    by_extension = _EXTENSIONS.get(PurePath(name).suffix.lower())
-    if by_extension:
-        return by_extension
+    known = by_extension(name)
+    if known:
+        return known
     head = text.lstrip("\ufeff \t\r\n")[:4096]
     kind = xml_kind(head)
     if kind:

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -55,22 +55,45 @@ def read_records(
 
 def _jsonl(text: str, name: str) -> Iterator[tuple[str, str, dict[str, Any]] | Failure]:
     for lineno, line in enumerate(text.split("\n"), start=1):
-        raw = line.rstrip("\r")
-        if not raw.strip():
+        found = _jsonl_line(line.rstrip("\r"), f"{name}:{lineno}")
+        if found is not None:
+            yield found
+
+
+def _jsonl_line(raw: str, label: str) -> tuple[str, str, dict[str, Any]] | Failure | None:
+    """One JSONL line: ``(label, raw, object)``, a Failure, or None for a blank line."""
+    if not raw.strip():
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        return Failure(label, f"malformed JSON: {exc}")
+    except RecursionError:
+        return Failure(label, "malformed JSON: nested too deeply")
+    if isinstance(value, dict):
+        return label, raw, value
+    return Failure(label, f"expected a JSON object per line, got {type(value).__name__}")
+
+
+def read_jsonl_lines(
+    lines: Iterable[tuple[int, str | Failure]],
+    *,
+    name: str,
+    source: str | None,
+    ingested: datetime,
+) -> Iterator[Article | Failure]:
+    """One Article or Failure per ``(line number, decoded line or Failure)`` of a JSONL
+    stream read line by line (:func:`storyline.ingest.stream.jsonl_lines`)."""
+    for lineno, line in lines:
+        found = line if isinstance(line, Failure) else _jsonl_line(line, f"{name}:{lineno}")
+        if found is None or isinstance(found, Failure):
+            if found is not None:
+                yield found
             continue
-        label = f"{name}:{lineno}"
-        try:
-            value = json.loads(raw)
-        except ValueError as exc:
-            yield Failure(label, f"malformed JSON: {exc}")
-            continue
-        except RecursionError:
-            yield Failure(label, "malformed JSON: nested too deeply")
-            continue
-        if isinstance(value, dict):
-            yield label, raw, value
-        else:
-            yield Failure(label, f"expected a JSON object per line, got {type(value).__name__}")
+        label, raw, fields = found
+        yield record_article(
+            label, raw, fields, name=name, format="jsonl", source=source, ingested=ingested
+        )
 
 
 def _csv(text: str, name: str) -> Iterator[tuple[str, str, dict[str, Any]] | Failure]:
