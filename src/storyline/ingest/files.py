@@ -94,15 +94,20 @@ def load(path: str, max_bytes: int) -> bytes | Failure:
             return Failure(path, too_large(os.stat(path).st_size, max_bytes))
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)
-    except PermissionError:
-        return Failure(path, "permission denied; make the file readable (chmod +r) or skip it")
-    except FileNotFoundError:
-        return Failure(path, f"{NO_SUCH}; it vanished while reading")
     except OSError as exc:
-        return Failure(path, f"cannot read: {exc.strerror or exc}")
+        return read_failure(path, exc)
     if len(data) > max_bytes:
         return Failure(path, too_large(len(data), max_bytes, at_least=True))
     return data
+
+
+def read_failure(path: str, exc: OSError) -> Failure:
+    """The Failure for a file that could not be read (permission, vanished, other I/O)."""
+    if isinstance(exc, PermissionError):
+        return Failure(path, "permission denied; make the file readable (chmod +r) or skip it")
+    if isinstance(exc, FileNotFoundError):
+        return Failure(path, f"{NO_SUCH}; it vanished while reading")
+    return Failure(path, f"cannot read: {exc.strerror or exc}")
 
 
 def too_large(size: int, limit: int, at_least: bool = False) -> str:

@@ -42,7 +42,35 @@ def read_records(
     text: str, *, name: str, format: str, source: str | None, ingested: datetime
 ) -> Iterator[Article | Failure]:
     """One Article or Failure per JSONL line or CSV row of ``text``."""
-    rows = _jsonl(text, name) if format == "jsonl" else _csv(text, name)
+    if format == "jsonl":
+        lines = enumerate((line.rstrip("\r") for line in text.split("\n")), start=1)
+        rows = _jsonl(lines, name)
+    else:
+        rows = _csv(text, name)
+    yield from _articles(rows, name=name, format=format, source=source, ingested=ingested)
+
+
+def read_jsonl_lines(
+    lines: Iterable[tuple[int, str | Failure]],
+    *,
+    name: str,
+    source: str | None,
+    ingested: datetime,
+) -> Iterator[Article | Failure]:
+    """One Article or Failure per ``(line number, decoded line or Failure)`` of a JSONL
+    stream read line by line (:func:`storyline.ingest.stream.jsonl_lines`)."""
+    rows = _jsonl(lines, name)
+    yield from _articles(rows, name=name, format="jsonl", source=source, ingested=ingested)
+
+
+def _articles(
+    rows: Iterable[tuple[str, str, dict[str, Any]] | Failure],
+    *,
+    name: str,
+    format: str,
+    source: str | None,
+    ingested: datetime,
+) -> Iterator[Article | Failure]:
     for item in rows:
         if isinstance(item, Failure):
             yield item
@@ -53,9 +81,11 @@ def read_records(
             )
 
 
-def _jsonl(text: str, name: str) -> Iterator[tuple[str, str, dict[str, Any]] | Failure]:
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        found = _jsonl_line(line.rstrip("\r"), f"{name}:{lineno}")
+def _jsonl(
+    lines: Iterable[tuple[int, str | Failure]], name: str
+) -> Iterator[tuple[str, str, dict[str, Any]] | Failure]:
+    for lineno, line in lines:
+        found = line if isinstance(line, Failure) else _jsonl_line(line, f"{name}:{lineno}")
         if found is not None:
             yield found
 
@@ -73,27 +103,6 @@ def _jsonl_line(raw: str, label: str) -> tuple[str, str, dict[str, Any]] | Failu
     if isinstance(value, dict):
         return label, raw, value
     return Failure(label, f"expected a JSON object per line, got {type(value).__name__}")
-
-
-def read_jsonl_lines(
-    lines: Iterable[tuple[int, str | Failure]],
-    *,
-    name: str,
-    source: str | None,
-    ingested: datetime,
-) -> Iterator[Article | Failure]:
-    """One Article or Failure per ``(line number, decoded line or Failure)`` of a JSONL
-    stream read line by line (:func:`storyline.ingest.stream.jsonl_lines`)."""
-    for lineno, line in lines:
-        found = line if isinstance(line, Failure) else _jsonl_line(line, f"{name}:{lineno}")
-        if found is None or isinstance(found, Failure):
-            if found is not None:
-                yield found
-            continue
-        label, raw, fields = found
-        yield record_article(
-            label, raw, fields, name=name, format="jsonl", source=source, ingested=ingested
-        )
 
 
 def _csv(text: str, name: str) -> Iterator[tuple[str, str, dict[str, Any]] | Failure]:

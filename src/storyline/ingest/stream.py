@@ -17,6 +17,7 @@ from typing import BinaryIO
 from storyline.errors import InputError
 from storyline.ingest import files
 from storyline.ingest.decode import decode
+from storyline.ingest.formats import by_extension
 from storyline.model import Failure
 
 #: Bytes from the head of the file the encoding is decided on.
@@ -37,12 +38,8 @@ def jsonl_lines(path: str, max_bytes: int) -> Iterator[tuple[int, str | Failure]
                 yield 0, encoding
                 return
             yield from _lines(handle, path, encoding, max_bytes)
-    except PermissionError:
-        yield 0, Failure(path, "permission denied; make the file readable (chmod +r) or skip it")
-    except FileNotFoundError:
-        yield 0, Failure(path, f"{files.NO_SUCH}; it vanished while reading")
     except OSError as exc:
-        yield 0, Failure(path, f"cannot read: {exc.strerror or exc}")
+        yield 0, files.read_failure(path, exc)
 
 
 def _encoding(handle: BinaryIO, path: str) -> str | Failure:
@@ -99,8 +96,6 @@ def _text(line: bytes, encoding: str, label: str) -> str | Failure:
 def streams(path: str, fmt: str, max_bytes: int) -> bool:
     """Whether ``path`` (format ``fmt``) is a JSONL file over ``max_bytes``, read line by
     line; JSONL by its extension when ``fmt`` is auto."""
-    from storyline.ingest.formats import by_extension
-
     if fmt not in ("jsonl", "auto") or (fmt == "auto" and by_extension(path) != "jsonl"):
         return False
     try:

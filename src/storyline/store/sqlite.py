@@ -363,7 +363,10 @@ class SQLiteStore:
         agency: str | None = None,
         min_size: int = 1,
     ) -> int:
-        filters = Filters(source, language, since, until, agency, min_size)
+        return self._counted(Filters(source, language, since, until, agency, min_size))
+
+    def _counted(self, filters: Filters) -> int:
+        """:meth:`_count`, kept per store version."""
         return self._cached(("count", filters), lambda: self._count(filters))
 
     def _count(self, filters: Filters) -> int:
@@ -414,9 +417,7 @@ class SQLiteStore:
 
     def _mostly(self, chosen: Filters) -> bool:
         """Whether most stories of the minimum size have the one key that ``chosen`` names."""
-        every = Filters(min_size=chosen.min_size)
-        kept = self._cached(("count", chosen), lambda: self._count(chosen))
-        return 2 * kept > self._cached(("count", every), lambda: self._count(every))
+        return 2 * self._counted(chosen) > self._counted(Filters(min_size=chosen.min_size))
 
     def _every_key(self, min_size: int) -> list[tuple[str, str, int]]:
         """(kind, value, stories) of every key over the stories of at least ``min_size``."""
@@ -892,20 +893,16 @@ def _connect(
         try:
             _prepare(conn, path, begin)
             return conn
-        except sqlite3.OperationalError as e:
-            if _is_locked(e) and time.monotonic() < deadline:
+        except BaseException as e:
+            locked = isinstance(e, sqlite3.OperationalError) and _is_locked(e)
+            if locked and time.monotonic() < deadline:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 time.sleep(_RETRY_S)
                 continue
             conn.close()
-            if _is_locked(e):
+            if locked:
                 raise StoreError(_locked_message(path, timeout)) from e
-            raise StoreError(
-                f"{path} is not a storyline database: {e}; pass another --db path"
-            ) from e
-        except BaseException as e:
-            conn.close()
             if isinstance(e, sqlite3.Error):
                 raise StoreError(
                     f"{path} is not a storyline database: {e}; pass another --db path"

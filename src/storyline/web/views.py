@@ -7,9 +7,7 @@ field names, plus page data (``sentences``, ``timeline``, pagination). See docs/
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -18,6 +16,7 @@ from storyline import export
 from storyline.errors import InputError, NotFound, StorylineError
 from storyline.model import UNIQUE, Alignment, Article, Failure, SharedPassage, Story
 from storyline.store.base import Store
+from storyline.store.memo import VersionCache
 
 if TYPE_CHECKING:
     from storyline.pipeline import IngestReport, StoryReport
@@ -144,33 +143,16 @@ def summaries(store: Store, stories: Sequence[Story]) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------ one story
 
 
-class Derived:
+class Derived(VersionCache):
     """A small in-process cache of what a story page derives: its analysis and membership.
 
     Both are pure functions of the story, its articles (ids are content hashes), its
     comparison and the recorded corrections, which together are the key: an ingest or a
-    correction that changes any of them misses the cache. Least recently used goes first."""
+    correction that changes any of them misses the cache, so the version never changes.
+    Least recently used goes first."""
 
     def __init__(self, size: int = 32) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        super().__init__(lambda: None, size)
 
 
 def show_report(store: Store, story_id: str, cache: Derived | None = None) -> StoryReport:

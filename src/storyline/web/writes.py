@@ -4,12 +4,14 @@ Each upload is read and cleaned on its own (in a worker thread), then queued. On
 a time stores: it takes every upload queued so far and stores them in one
 ``pipeline.store_items`` call (one regrouping, one reuse update), then answers each with its
 own ids and failures. An ingest costs about the same for one article as for fifty, so under
-many concurrent uploads this multiplies the write throughput. An upload abandoned (its
-request cut at the time limit) before its batch was taken is dropped from the queue, so it
-is never stored after its client was told otherwise; once taken, ``on_storing`` tells the
-request, which is then answered whatever the time (see ``access.STORING``). All write work runs in one
+many concurrent uploads this multiplies the write throughput. All write work runs in one
 thread of its own, so uploads neither wait behind reads in the shared worker pool nor take
 its threads from them.
+
+An upload abandoned (its request cut at the time limit) before its batch was taken is
+dropped from the queue, so it is never stored after its client was told otherwise; once
+taken, ``on_storing`` tells the request, which is then answered whatever the time (see
+``access.STORING``).
 """
 
 from __future__ import annotations
