@@ -233,7 +233,7 @@ def prepare_on(
 
     out: list[Article | Failure] = []
     articles: list[Article] = []
-    for item in items:
+    for item in map(_sized, items):
         if isinstance(item, Failure):
             _tick(progress, item)
             out.append(item)

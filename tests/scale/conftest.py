@@ -16,4 +16,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
                  *sorted((ROOT / "tests/stories/data").glob("*.txt"))]:  # fmt: skip
         shutil.copy(path, folder / path.name)
     (folder / "empty.txt").write_text("   \n")
+    # over MAX_ARTICLE_CHARS: fails alone on every engine (a Ray ingest once stored it)
+    (folder / "too-long.txt").write_text("Ein Wort mehr. " * 7_000)
     return folder

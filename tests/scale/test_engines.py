@@ -49,6 +49,8 @@ def test_local_engine_in_small_batches_equals_a_plain_ingest(corpus: Path, plain
     assert report.ingested == plain[0].ingested
     assert [f.input for f in report.failures] == [f.input for f in plain[0].failures]
     assert any(f.input.endswith("empty.txt") for f in report.failures)
+    assert any(f.input.endswith("too-long.txt") and "text too long" in f.reason
+               for f in report.failures)  # fmt: skip
 
 
 def test_batches_cover_every_item_in_order() -> None:
