@@ -117,3 +117,18 @@ def test_parallel_clean_batch_gives_the_serial_output(monkeypatch):
     monkeypatch.setattr(cleaner, "CHUNK", 3)
     assert list(cleaner.clean_batch(articles, workers=2)) == serial
     assert any(r.reason == "repeated-in-source" for a in serial for r in a.removed)
+
+
+LINE_PIECES = ["Das", "ist", "WWW.x.DE", "https://a.ch", "@user", "#tag", " | ", "·", "»",
+               "12.3.2024", "12:30", "1999", "²", "½", "١٢", "漢字", "Ⅻ", "ǅ", "ＡＢ", "ﬁ",
+               "𝐀𝐁", "😀", "\u00a0", "\u2028", "\x00", "ß", "Ä", ",", ".", ":", "?", "\t", ""]  # fmt: skip
+
+
+@given(st.lists(st.lists(st.sampled_from(LINE_PIECES), max_size=12).map(" ".join), max_size=8))
+def test_base_matrix_is_line_features_per_line(lines: list[str]) -> None:
+    """The document-level feature matrix equals ``line_features`` line by line, exactly
+    (character classes by table, non-BMP and NUL included; pattern hits per line)."""
+    from storyline.clean.features import base_matrix, line_features
+
+    expected = [line_features(line) for line in lines]
+    assert base_matrix(lines).tolist() == expected

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -62,6 +63,67 @@ def line_features(line: str) -> list[float]:
     ]
 
 
+#: Character classes as bits (letter, punctuation or symbol, digit, upper case), as the
+#: ``str`` methods in :func:`line_features` say; a table for the first code points.
+_BITS = (str.isalpha, lambda c: not c.isalnum() and not c.isspace(), str.isdigit, str.isupper)
+_TABLE_SIZE = 0x3000
+
+
+def _char_bits(c: str) -> int:
+    return sum(1 << k for k, test in enumerate(_BITS) if test(c))
+
+
+@cache
+def _char_table() -> np.ndarray:
+    table = np.array([_char_bits(chr(i)) for i in range(_TABLE_SIZE)], dtype=np.uint8)
+    table[0] = 0  # NUL joins the lines below (texts holding one take line_features)
+    return table
+
+
+def base_matrix(lines: list[str]) -> np.ndarray:
+    """``[line_features(line) for line in lines]`` as one matrix, computed per document:
+    character classes by table lookup and the pattern features by one scan of the joined
+    lines (the same numbers; line_features stays the definition)."""
+    texts = [" ".join(line.split()) for line in lines]
+    if not texts or any("\x00" in t for t in texts):
+        return np.array([line_features(t) for t in texts], dtype=float).reshape(len(texts), 16)
+    joined = "\x00".join(texts) + "\x00"  # each line ends in NUL: no segment is empty
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
+    bits = _char_table()[np.minimum(codes, _TABLE_SIZE - 1)]
+    high = codes >= _TABLE_SIZE
+    if high.any():
+        for code in np.unique(codes[high]):
+            bits[codes == code] = _char_bits(chr(int(code)))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+    counts = [np.add.reduceat(((bits >> k) & 1).astype(np.int64), starts) for k in range(4)]
+    letters, punct, digits, upper = counts
+    n = np.maximum(lengths, 1)
+    found = np.zeros((3, len(texts)))
+    for row, pattern in enumerate((_LINK, _SEPARATOR, _DATE)):
+        hits = [m.start() for m in pattern.finditer(joined)]
+        found[row, np.searchsorted(starts, hits, side="right") - 1] = 1.0
+    out = np.empty((len(texts), 16))
+    out[:, 4] = punct / n
+    out[:, 5] = digits / n
+    out[:, 6] = upper / np.maximum(letters, 1)
+    out[:, 11:14] = found.T
+    out[:, 15] = lengths >= 120
+    for i, text in enumerate(texts):
+        tokens = _WORD.findall(text.lower())
+        nw = len(tokens) or 1
+        out[i, 0] = math.log1p(len(text))
+        out[i, 1] = math.log1p(len(tokens))
+        out[i, 2] = text[-1:] in _END
+        out[i, 3] = text[-1:] == ":"
+        out[i, 7] = text[:1].isupper()
+        out[i, 8] = sum(t in _STOP for t in tokens) / nw
+        out[i, 9] = text.count(",") / nw
+        out[i, 10] = sum(w[:1].isupper() for w in text.split()) / nw
+        out[i, 14] = len(tokens) <= 3
+    return out
+
+
 def _smooth(x: np.ndarray, width: int) -> np.ndarray:
     kernel = np.ones(2 * width + 1)
     pad = np.pad(x, width, mode="constant")
@@ -102,8 +164,7 @@ def document_matrix(lines: list[str]) -> np.ndarray:
     for key in keys:
         seen[key] = seen.get(key, 0) + 1
     repeated = np.array([float(seen[k] > 1) for k in keys])
-    base = np.array([line_features(line) for line in lines], dtype=float)
-    return context_features(base, repeated)
+    return context_features(base_matrix(lines), repeated)
 
 
 def stage_two(matrix: np.ndarray, first: np.ndarray) -> np.ndarray:
