@@ -17,6 +17,8 @@ T = TypeVar("T")
 
 #: Most answers kept for one version (the least recently used go first).
 SIZE = 256
+#: What :meth:`VersionCache.lookup` answers for a key it does not hold.
+MISSING: Any = object()
 
 
 class VersionCache:
@@ -37,6 +39,15 @@ class VersionCache:
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The answer for ``key`` at the current version, computed on a miss."""
+        version, answer = self.lookup(key)
+        if answer is MISSING:
+            answer = compute()
+            self.keep(version, key, answer)
+        return answer  # type: ignore[no-any-return]
+
+    def lookup(self, key: Hashable) -> tuple[Hashable, Any]:
+        """``(version, answer)``: the current version (read first) and the answer kept for
+        ``key`` under it, or :data:`MISSING`; pass the version to :meth:`keep`."""
         version = self._version_of()
         with self._lock:
             if version != self._version:
@@ -45,15 +56,17 @@ class VersionCache:
             elif key in self._answers:
                 self._answers.move_to_end(key)
                 self.hits += 1
-                return self._answers[key]  # type: ignore[no-any-return]
+                return version, self._answers[key]
             self.misses += 1
-        answer = compute()
+        return version, MISSING
+
+    def keep(self, version: Hashable, key: Hashable, answer: Any) -> None:
+        """Keep ``answer``, computed at ``version``, while that version is current."""
         with self._lock:
             if version == self._version:
                 self._answers[key] = answer
                 while len(self._answers) > self._size:
                     self._answers.popitem(last=False)
-        return answer
 
     def clear(self) -> None:
         with self._lock:

@@ -97,7 +97,7 @@ class SQLiteStore:
         self._local = threading.local()
         self._conn = _connect(self.path, self._begin, self.lock_timeout)
         self._writes = 0  # own commits; other connections' show in PRAGMA data_version
-        self._memo = VersionCache(self._version)
+        self._memo = VersionCache(self.data_version)
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -175,9 +175,9 @@ class SQLiteStore:
         with self._lock:
             return self._open_conn().execute(sql, params).fetchall()
 
-    def _version(self) -> tuple[int, int]:
+    def data_version(self) -> tuple[int, int]:
         """Changes whenever the data may have: a commit of this store or of another
-        connection to the file (cached facets and totals are kept per version)."""
+        connection to the file (cached facets, totals and web pages are kept per version)."""
         with self._lock:
             return self._writes, int(self._open_conn().execute("PRAGMA data_version").fetchone()[0])
 

@@ -30,6 +30,7 @@ from storyline.store.base import Store
 from storyline.web import views
 from storyline.web.access import STORING, Access, AccessGuard, Denied, Watched, check_write
 from storyline.web.judge import judge_routes
+from storyline.web.pages import PageCache
 from storyline.web.views import BadRequest, StoryQuery
 from storyline.web.writes import WriteBatcher
 
@@ -225,6 +226,7 @@ def create_app(
 
     _handle_errors(app, reject)
     app.state.access = access or Access()
+    app.add_middleware(PageCache, version=getattr(store, "data_version", None))
     app.add_middleware(AccessGuard, access=app.state.access, reject=reject)
     app.add_middleware(Guard, max_body=max_upload, reject=reject)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
