@@ -95,3 +95,54 @@ def test_time_limit_never_answers_503_for_a_stored_upload_nor_stores_an_abandone
         "Outlet 1",
         "Outlet 3",
     ]
+
+
+def test_over_a_database_file_a_child_process_writes_and_a_killed_one_loses_nothing(
+    tmp_path: Any,
+) -> None:
+    """Uploads to a file store are read, cleaned and stored in a child process. A child
+    killed during its batch fails that batch (500, nothing stored); a child killed between
+    batches is replaced without failing the next upload."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from storyline.store import open_store
+
+    with open_store(tmp_path / "w.db") as store:
+        app = create_app(store, access=Access(allow_writes=True, token=TOKEN))
+        writes = app.state.writes
+        try:
+            killed: list[int] = []
+
+            def kill_when_started() -> None:
+                deadline = time.monotonic() + 30
+                while not writes.pids() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                time.sleep(0.5)  # spawned, still importing or reading: mid-batch
+                for pid in writes.pids():
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+
+            killer = threading.Thread(target=kill_when_started)
+            killer.start()
+            (first,) = asyncio.run(upload_all(app, [report(1)]))
+            killer.join(35)
+            assert killed and killed[0] != os.getpid()
+            assert first.status_code == 500 and store.count_articles() == 0
+
+            answers = asyncio.run(upload_all(app, [report(k) for k in (2, 3, 4)]))
+            assert [r.status_code for r in answers] == [201] * 3
+            assert store.count_articles() == 3  # the server's own connection sees the commit
+            (child,) = writes.pids()
+            os.kill(child, signal.SIGKILL)  # between batches
+            deadline = time.monotonic() + 10
+            while writes._child is not None and not writes._child._broken:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            (after,) = asyncio.run(upload_all(app, [report(5)]))
+            assert after.status_code == 201 and store.count_articles() == 4
+            assert writes.pids() and writes.pids()[0] != child
+        finally:
+            writes.close()

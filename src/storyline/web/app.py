@@ -10,7 +10,8 @@ with autoescaping on, served with a Content-Security-Policy that allows scripts 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -211,8 +212,13 @@ def create_app(
 
     ``access`` (default: ``Access()``, read-only, loopback hosts only) decides who may do
     what; see :mod:`storyline.web.access`."""
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.writes.close()  # the write process ends with the server
+
     app = FastAPI(title="storyline", version=_version(), openapi_url="/api/openapi.json",
-                  docs_url=None, redoc_url=None, description=__doc__,
+                  docs_url=None, redoc_url=None, description=__doc__, lifespan=lifespan,
                   dependencies=[Depends(check_write)])  # fmt: skip
     env = templates()
 

@@ -12,6 +12,13 @@ An upload abandoned (its request cut at the time limit) before its batch was tak
 dropped from the queue, so it is never stored after its client was told otherwise; once
 taken, ``on_storing`` tells the request, which is then answered whatever the time (see
 ``access.STORING``).
+
+Over a database file, the write work (reading, cleaning, storing) runs in one child process
+of its own (started with ``spawn``; it opens the same database and keeps its models loaded),
+so a long batch holds neither this process's interpreter lock nor its reads back; the
+readers see each batch when it commits (``store.data_version``). A child that dies (killed,
+out of memory) fails its batch, which committed nothing; the next upload starts a new one.
+An in-memory store is written in the thread.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -45,16 +54,69 @@ class _Queue:
 
 
 class WriteBatcher:
-    """Stores the uploads of one app; ``submit`` answers like ``views.ingest_view``."""
+    """Stores the uploads of one app; ``submit`` answers like ``views.ingest_view``.
 
-    def __init__(self, store: Store) -> None:
+    ``processes``: write in a child process (default: when the store is a database file)."""
+
+    def __init__(self, store: Store, *, processes: bool | None = None) -> None:
         self.store = store
         self._queues: weakref.WeakKeyDictionary[Any, _Queue] = weakref.WeakKeyDictionary()
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-writes")
+        path = getattr(store, "path", None)
+        self._path = str(path) if path and str(path) != ":memory:" else None
+        self._processes = self._path is not None if processes is None else processes
+        self._child: ProcessPoolExecutor | None = None
+
+    def _writer(self) -> Executor:
+        if not self._processes:
+            return self._thread
+        if self._child is None:
+            self._child = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_open_child_store,
+                initargs=(self._path, getattr(self.store, "lock_timeout", None)),
+            )  # fmt: skip
+        return self._child
+
+    def pids(self) -> list[int]:
+        """The write child's process id, when one runs (for tests and benchmarks)."""
+        return list(getattr(self._child, "_processes", None) or {})
+
+    def close(self) -> None:
+        if self._child is not None:
+            self._child.shutdown(wait=True, cancel_futures=True)
+            self._child = None
+        self._thread.shutdown(wait=False)
 
     async def _run(self, call: Any, *args: Any, **kw: Any) -> Any:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread, partial(call, *args, **kw))
+
+    async def _write(self, call: Any, *args: Any, **kw: Any) -> Any:
+        """``call`` where writes run: the child process (a dead child fails this call and is
+        replaced for the next) or the write thread."""
+        executor = self._writer()
+        child = executor if executor is not self._thread else None
+        if child is None:  # the write thread uses this app's store itself
+            args = tuple(self.store if a == STORE else a for a in args)
+        job = partial(_in_writer, call, *args, **kw)
+        try:
+            try:
+                future = executor.submit(job)
+            except BrokenProcessPool:  # the child died between calls: nothing was running
+                self._replace(child)
+                executor = child = self._writer()
+                future = executor.submit(job)
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            self._replace(child)
+            raise RuntimeError("the write process died; nothing of this batch was stored")
+
+    def _replace(self, child: Executor | None) -> None:
+        """Forget a dead write process: the next write starts a new one."""
+        if child is not None and self._child is child:
+            self._child = None
+            child.shutdown(wait=False, cancel_futures=True)
 
     async def submit(
         self,
@@ -64,7 +126,7 @@ class WriteBatcher:
         format: str,
         on_storing: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
-        items = await self._run(views.read_uploads, files, source=source, format=format)
+        items = await self._write(views.read_uploads, files, source=source, format=format)
         queue = self._queues.setdefault(asyncio.get_running_loop(), _Queue())
         upload = _Upload(items, asyncio.get_running_loop().create_future(), on_storing)
         queue.pending.append(upload)
@@ -89,7 +151,7 @@ class WriteBatcher:
 
         every = [x for upload in batch for x in upload.items]
         try:
-            report = await self._run(store_items, self.store, every)
+            report = await self._write(store_items, STORE, every)
         except Exception as exc:  # every upload of the batch gets the error
             for upload in batch:
                 if not upload.done.done():
@@ -98,3 +160,23 @@ class WriteBatcher:
         for upload in batch:
             if not upload.done.done():
                 upload.done.set_result(report)
+
+
+#: Stands for "the store" in a write call: the app's store in the thread, the child's own
+#: connection to the same database in the child process.
+STORE = "storyline.web.writes:store"
+#: The child process's own connection to the app's database (see :func:`_open_child_store`).
+_CHILD_STORE: Store | None = None
+
+
+def _open_child_store(path: str, lock_timeout: float | None) -> None:
+    global _CHILD_STORE
+    from storyline.store import open_store
+
+    _CHILD_STORE = open_store(path, lock_timeout=lock_timeout)
+
+
+def _in_writer(call: Any, *args: Any, **kw: Any) -> Any:
+    """``call(*args)``, the :data:`STORE` argument replaced by the child's own store."""
+    args = tuple(_CHILD_STORE if isinstance(a, str) and a == STORE else a for a in args)
+    return call(*args, **kw)
