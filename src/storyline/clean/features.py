@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
 from functools import cache
 from importlib import resources
 from typing import Any

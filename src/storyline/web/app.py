@@ -212,6 +212,7 @@ def create_app(
 
     ``access`` (default: ``Access()``, read-only, loopback hosts only) decides who may do
     what; see :mod:`storyline.web.access`."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield

@@ -24,9 +24,9 @@ An in-memory store is written in the thread.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import weakref
 from collections.abc import Callable, Sequence
-import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -73,8 +73,8 @@ class WriteBatcher:
         if self._child is None:
             self._child = ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_open_child_store,
-                initargs=(self._path, getattr(self.store, "lock_timeout", None)),
+                initializer=partial(_open_child_store, str(self._path),
+                                    getattr(self.store, "lock_timeout", None)),
             )  # fmt: skip
         return self._child
 
@@ -110,13 +110,13 @@ class WriteBatcher:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
             self._replace(child)
-            raise RuntimeError("the write process died; nothing of this batch was stored")
+            raise RuntimeError("the write process died; nothing of this batch was stored") from None
 
     def _replace(self, child: Executor | None) -> None:
         """Forget a dead write process: the next write starts a new one."""
-        if child is not None and self._child is child:
+        if child is not None and child is self._child:
             self._child = None
-            child.shutdown(wait=False, cancel_futures=True)
+            child.shutdown(wait=False, cancel_futures=True)  # type: ignore[union-attr]
 
     async def submit(
         self,
