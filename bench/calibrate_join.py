@@ -189,26 +189,32 @@ def pooled(results: list[dict[str, float]]) -> dict[str, float]:
     return out
 
 
+def load_rated(db: Path):
+    """What a stream database holds for the rated pairs: (feature names, pair rows, articles
+    in arrival order, their profiles, profile by id, url -> id, rated pairs, features, Overall)."""
+    from storyline.stories import features as F
+    from storyline.stories.similarity import TreeModel
+
+    names = TreeModel.load("use").features
+    rows = read_pairs(PAIRS)
+    order, profiles, url_to_id = load_stream(db)
+    prof_of = dict(zip([a.id for a in order], profiles, strict=True))
+    pairs = rated(rows, url_to_id)
+    x = np.array(
+        [[F.pair_features(prof_of[a], prof_of[b])[k] for k in names] for a, b, *_ in pairs]
+    )
+    y = np.array([p[2] for p in pairs])
+    return names, rows, order, profiles, prof_of, url_to_id, pairs, x, y
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "stream.db")
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
-    from storyline.stories.similarity import TreeModel
-
-    names = TreeModel.load("use").features
-    rows = read_pairs(PAIRS)
-    order, profiles, url_to_id = load_stream(args.db)
-    prof_of = dict(zip([a.id for a in order], profiles, strict=True))
-    pairs = rated(rows, url_to_id)
-    when = {f"semeval:{k}": v for k, v in dates(rows).items()}
     start = time.perf_counter()
-    from storyline.stories import features as F
-
-    x = np.array(
-        [[F.pair_features(prof_of[a], prof_of[b])[k] for k in names] for a, b, *_ in pairs]
-    )
-    y = np.array([p[2] for p in pairs])
+    names, rows, order, profiles, prof_of, url_to_id, pairs, x, y = load_rated(args.db)
+    when = {f"semeval:{k}": v for k, v in dates(rows).items()}
     fold = [fold_of(p[4], args.folds) for p in pairs]
     tests = {k: [i for i, f in enumerate(fold) if f == k] for k in range(args.folds)}
     models = {k: fit_fold(x, y, [i for i, f in enumerate(fold) if f != k], names) for k in tests}

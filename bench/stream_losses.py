@@ -32,15 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from calibrate_join import (  # noqa: E402
-    PAIRS,
     components,
     fit_fold,
     fold_of,
     install_fold_scores,
-    load_stream,
+    load_rated,
     measure,
-    rated,
-    read_pairs,
 )
 
 GRID = (2.1, 2.3, 2.5, 2.7)
@@ -67,18 +64,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "stream.db")
     parser.add_argument("--threshold", type=float, default=2.5)
     args = parser.parse_args()
-    from storyline.stories import features as F
     from storyline.stories import similarity
-    from storyline.stories.similarity import TreeModel
 
-    names = TreeModel.load("use").features
-    rows = read_pairs(PAIRS)
-    order, profiles, url_to_id = load_stream(args.db)
-    prof_of = dict(zip([a.id for a in order], profiles, strict=True))
-    pairs = rated(rows, url_to_id)
-    x = np.array([[F.pair_features(prof_of[a], prof_of[b])[k] for k in names]
-                  for a, b, *_ in pairs])  # fmt: skip
-    y = np.array([p[2] for p in pairs])
+    names, rows, order, profiles, prof_of, url_to_id, pairs, x, y = load_rated(args.db)
     fold = np.array([fold_of(p[4], 5) for p in pairs])
     models = {k: fit_fold(x, y, list(np.flatnonzero(fold != k)), names) for k in range(5)}
     oof = np.zeros(len(y))
