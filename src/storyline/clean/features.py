@@ -83,16 +83,20 @@ def base_matrix(lines: list[str]) -> np.ndarray:
     """``[line_features(line) for line in lines]`` as one matrix, computed per document:
     character classes by table lookup and the pattern features by one scan of the joined
     lines (the same numbers; line_features stays the definition)."""
-    texts = [" ".join(line.split()) for line in lines]
+    return _normalised_matrix([" ".join(line.split()) for line in lines])
+
+
+def _normalised_matrix(texts: list[str]) -> np.ndarray:
+    """:func:`base_matrix` of lines whose whitespace is already normalised."""
     if not texts or any("\x00" in t for t in texts):
         return np.array([line_features(t) for t in texts], dtype=float).reshape(len(texts), 16)
     joined = "\x00".join(texts) + "\x00"  # each line ends in NUL: no segment is empty
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
     bits = _char_table()[np.minimum(codes, _TABLE_SIZE - 1)]
     high = codes >= _TABLE_SIZE
-    if high.any():
-        for code in np.unique(codes[high]):
-            bits[codes == code] = _char_bits(chr(int(code)))
+    if high.any():  # each distinct code point past the table classified once
+        rare, where = np.unique(codes[high], return_inverse=True)
+        bits[high] = np.array([_char_bits(chr(int(c))) for c in rare], dtype=np.uint8)[where]
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
     counts = [np.add.reduceat(((bits >> k) & 1).astype(np.int64), starts) for k in range(4)]
@@ -159,11 +163,12 @@ def context_features(base: np.ndarray, repeated: np.ndarray) -> np.ndarray:
 def document_matrix(lines: list[str]) -> np.ndarray:
     """The stage-1 feature matrix of the non-blank ``lines`` of one document."""
     seen: dict[str, int] = {}
-    keys = [" ".join(line.split()).lower() for line in lines]
+    texts = [" ".join(line.split()) for line in lines]
+    keys = [text.lower() for text in texts]
     for key in keys:
         seen[key] = seen.get(key, 0) + 1
     repeated = np.array([float(seen[k] > 1) for k in keys])
-    return context_features(base_matrix(lines), repeated)
+    return context_features(_normalised_matrix(texts), repeated)
 
 
 def stage_two(matrix: np.ndarray, first: np.ndarray) -> np.ndarray:

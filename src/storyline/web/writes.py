@@ -96,27 +96,27 @@ class WriteBatcher:
         """``call`` where writes run: the child process (a dead child fails this call and is
         replaced for the next) or the write thread."""
         executor = self._writer()
-        child = executor if executor is not self._thread else None
-        if child is None:  # the write thread uses this app's store itself
-            args = tuple(self.store if a == STORE else a for a in args)
-        job = partial(_in_writer, call, *args, **kw)
+        child = self._child if self._processes else None
+        # the write thread uses this app's store; the child its own connection (None here)
+        job = partial(_in_writer, None if child else self.store, call, *args, **kw)
         try:
             try:
                 future = executor.submit(job)
             except BrokenProcessPool:  # the child died between calls: nothing was running
                 self._replace(child)
-                executor = child = self._writer()
+                executor = self._writer()
+                child = self._child
                 future = executor.submit(job)
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
             self._replace(child)
             raise RuntimeError("the write process died; nothing of this batch was stored") from None
 
-    def _replace(self, child: Executor | None) -> None:
+    def _replace(self, child: ProcessPoolExecutor | None) -> None:
         """Forget a dead write process: the next write starts a new one."""
         if child is not None and child is self._child:
             self._child = None
-            child.shutdown(wait=False, cancel_futures=True)  # type: ignore[union-attr]
+            child.shutdown(wait=False, cancel_futures=True)
 
     async def submit(
         self,
@@ -176,7 +176,9 @@ def _open_child_store(path: str, lock_timeout: float | None) -> None:
     _CHILD_STORE = open_store(path, lock_timeout=lock_timeout)
 
 
-def _in_writer(call: Any, *args: Any, **kw: Any) -> Any:
-    """``call(*args)``, the :data:`STORE` argument replaced by the child's own store."""
-    args = tuple(_CHILD_STORE if isinstance(a, str) and a == STORE else a for a in args)
+def _in_writer(store: Store | None, call: Any, *args: Any, **kw: Any) -> Any:
+    """``call(*args)``, the :data:`STORE` argument replaced by ``store``, or in the child
+    process (``store`` None) by the child's own store."""
+    store = _CHILD_STORE if store is None else store
+    args = tuple(store if isinstance(a, str) and a == STORE else a for a in args)
     return call(*args, **kw)
