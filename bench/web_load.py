@@ -1,15 +1,15 @@
 """Web load: 100 concurrent clients mixing reads and writes against `storyline serve`.
 
     .venv/bin/python bench/web_load.py [--clients 100] [--seconds 60] [--articles 2000]
-                                       [--writes 0.1] [--db PREPARED.db] [--json]
+                                       [--writes 0.1] [--db PREPARED.db] [--salad]
 
 Builds a database of the two seed reports plus ``--articles`` real reports (distinct texts of
 ../shared/data/semeval2022-dev/pairs.csv; generated word salad when that file is
 absent), or copies ``--db``; starts ``storyline serve --allow-writes --token ... --rate 0`` on
 a free 127.0.0.1 port (the rate limit is off because every client shares 127.0.0.1; all other
 guards are on), and runs ``--clients`` asyncio clients for ``--seconds``: each request is a
-write (``POST /api/articles``, one new article as JSON, with the token) with probability
-``--writes``, else a read drawn from the stories list, a search, a story page, an article page
+write (``POST /api/articles``, with the token, one new article as JSON: a real report that
+is not in the database, or word salad with ``--salad``) with probability ``--writes``, else a read drawn from the stories list, a search, a story page, an article page
 and the outlets page. Prints requests/s, p50/p99 per kind, errors (5xx, transport errors and
 timeouts), then stops the server and runs ``PRAGMA integrity_check`` and counts the articles
 (stored = before + accepted writes). Everything stays on 127.0.0.1 and ends by itself.
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import itertools
 import json
 import os
 import random
@@ -122,11 +123,24 @@ def sample_ids(db: Path) -> tuple[list[str], list[str]]:
     return stories, articles
 
 
-def make_request(rng: random.Random, ids: tuple[list[str], list[str]], writes: float, n: int):
+def write_body(n: int, pool: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ``n``-th upload: the next real report of ``pool`` (a report not in the database,
+    with "(Ausgabe k)" added once the pool is used up), or, for an empty pool (``--salad``),
+    60 words drawn from :data:`WORDS`, which all join one story of hundreds of members."""
+    if not pool:
+        rng = random.Random(n)
+        text = f"Report {n}: " + " ".join(rng.choices(WORDS, k=60))
+        return {"source": f"load {n % 13}", "title": f"Load report {n}", "text": text}
+    copy, k = divmod(n, len(pool))
+    report = pool[k]
+    text = report["text"] + (f"\n\n(Ausgabe {copy})" if copy else "")
+    return {**report, "text": text, "title": f"Load report {n}"}
+
+
+def make_request(rng: random.Random, ids: tuple[list[str], list[str]], writes: float,
+                 uploads: Any) -> tuple[str, str, str, dict[str, Any]]:  # fmt: skip
     if rng.random() < writes:
-        body = {"source": f"load {n % 13}", "title": f"Load report {n}",
-                "text": f"Report {n}-{rng.random()}: " + " ".join(rng.choices(WORDS, k=60))}  # fmt: skip
-        return "write", "POST", "/api/articles", {"json": body}
+        return "write", "POST", "/api/articles", {"json": uploads()}
     kind = rng.choice(READS)
     stories, articles = ids
     url = {"list": f"/api/stories?offset={rng.randrange(0, 200)}", "search": "/?q=" + rng.choice(WORDS),
@@ -140,15 +154,13 @@ WORDS = ("Regierung Präsident Gespräche Wahl Corona Impfstoff Polizei Stadt Mi
 
 
 async def client(base: str, ids: Any, args: argparse.Namespace, seed: int, end: float,
-                 out: list[tuple[str, float, int, str]]) -> None:  # fmt: skip
+                 out: list[tuple[str, float, int, str]], uploads: Any) -> None:  # fmt: skip
     rng = random.Random(seed)
     headers = {"authorization": f"Bearer {TOKEN}"}
     # longer than the server's 60 s time limit: every request gets the server's own answer
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=90) as http:
-        n = 0
         while time.monotonic() < end:
-            kind, method, url, kw = make_request(rng, ids, args.writes, seed * 1_000_000 + n)
-            n += 1
+            kind, method, url, kw = make_request(rng, ids, args.writes, uploads)
             started = time.perf_counter()
             try:
                 status = (await http.request(method, url, **kw)).status_code
@@ -162,7 +174,14 @@ async def load(base: str, ids: Any, args: argparse.Namespace) -> tuple[list[Any]
     out: list[tuple[str, float, int, str]] = []
     started = time.monotonic()
     end = started + args.seconds
-    await asyncio.gather(*(client(base, ids, args, k, end, out) for k in range(args.clients)))
+    pool = [] if args.salad or not PAIRS.exists() else real_reports(10**6)[args.articles :]
+    count = itertools.count()
+
+    def uploads() -> dict[str, Any]:
+        return write_body(next(count), pool)
+
+    await asyncio.gather(*(client(base, ids, args, k, end, out, uploads)
+                           for k in range(args.clients)))  # fmt: skip
     return out, time.monotonic() - started
 
 
@@ -215,6 +234,8 @@ def main() -> None:
     parser.add_argument("--writes", type=float, default=0.1, help="share of requests that write")
     parser.add_argument("--db", type=Path, help="a prepared database to copy instead of building")
     parser.add_argument("--keep", type=Path, help="copy the built database here for later runs")
+    parser.add_argument("--salad", action="store_true",
+                        help="upload word salad (one story that grows to hundreds of members)")  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="storyline-load-") as tmp:
         db = Path(tmp) / "load.db"
@@ -238,6 +259,7 @@ def main() -> None:
         accepted = {r[3] for r in results if r[0] == "write" and r[2] == 201}
         stored = after["titles"]
         report = {"clients": args.clients, "write_share": args.writes, "build_s": build_s,
+                  "uploads": "word salad" if args.salad else "real reports not in the database",
                   "articles_before": before["articles"], **summary(results, wall),
                   "first_write_s": first_write_s, "accepted_writes": len(accepted),
                   "articles_after": after["articles"],

@@ -35,6 +35,18 @@ def test_cache_and_batch_give_the_same_rows() -> None:
     assert np.allclose(enc.encode([OTHER])[0], both[1])
 
 
+def test_a_vector_does_not_depend_on_what_it_was_encoded_with() -> None:
+    """Bit for bit: alone, among 3 or 20 others, at any place, after other encodings (the
+    local and Ray engines cache vectors in different processes and must agree)."""
+    others = [f"{OTHER} Number {k} of {'many ' * k}sentences." for k in range(20)]
+    rows = set()
+    for batch, at in (([DE], 0), ([EN, DE, OTHER, EN], 1), ([*others[:9], DE, *others[9:]], 9)):
+        fresh = embed._CachedEncoder("use.test", 512, embed._use_batch, cache_size=64)
+        fresh.encode(others[:5])  # another history
+        rows.add(fresh.encode(batch)[at].tobytes())
+    assert len(rows) == 1
+
+
 def test_empty_input_gives_empty_matrix() -> None:
     assert embed.encode([]).shape == (0, 512)
 

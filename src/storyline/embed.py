@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -137,8 +138,33 @@ def _checked(texts: Sequence[str]) -> list[str]:
 MAX_ENCODE_CHARS = 2000
 
 
+#: Sentences the USE model reads at a time, the last group padded with empty texts: with
+#: the shapes of its matrix products fixed, a text's vector does not depend on the texts it
+#: is encoded with (OpenBLAS picks kernels by shape, and the rounding differed in the 7th
+#: digit), so a vector cached by one process is the one any other process computes, and
+#: results do not depend on what a process encoded before (docs/scale.md, "Same result").
+USE_GROUP = 8
+
+
 def _use_batch(texts: list[str]) -> Any:
-    return _use_model().encode([t[:MAX_ENCODE_CHARS] for t in texts])
+    import numpy as np
+
+    model = _use_model()
+    texts = [t[:MAX_ENCODE_CHARS] for t in texts]
+    backend: Any = getattr(model, "_model", None)
+    if not (hasattr(backend, "_encode_batch") and hasattr(backend, "sp")):  # another layout
+        return model.encode(texts)
+    out = np.empty((len(texts), 512), dtype=np.float32)
+    limit = getattr(backend, "_threadpool", None)
+    with limit(limits=backend.threads, user_api="blas") if limit else nullcontext():
+        for i in range(0, len(texts), USE_GROUP):
+            group = texts[i : i + USE_GROUP]
+            padded = group + [""] * (USE_GROUP - len(group))
+            ids = [backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in padded]
+            rows = np.empty((USE_GROUP, 512), dtype=np.float32)
+            backend._encode_batch(ids, sum(map(len, ids)), rows)
+            out[i : i + len(group)] = rows[: len(group)]
+    return out
 
 
 def _e5_batch(texts: list[str]) -> Any:

@@ -183,3 +183,48 @@ def test_pages_of_a_common_or_rare_agency_match_the_definition(tmp_path) -> None
                 chosen = {"agency": agency, "min_size": min_size, "since": T0}
                 assert db.story_facets(**chosen) == memory.story_facets(**chosen), chosen
         assert ways == {True, False}, "agencies in most stories are probed, rare ones listed"
+
+
+def test_threads_asking_for_an_answer_being_computed_wait_for_it() -> None:
+    """One computation per key and version, however many threads ask at once; a failed
+    one leaves the others to compute their own."""
+    import threading
+    import time
+
+    cache = VersionCache(lambda: 0)
+    calls: list[int] = []
+
+    def dear() -> str:
+        calls.append(1)
+        time.sleep(0.2)
+        return "answer"
+
+    got: list[str] = []
+    threads = [threading.Thread(target=lambda: got.append(cache.get("k", dear)))
+               for _ in range(8)]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert got == ["answer"] * 8 and len(calls) == 1
+
+    def broken() -> str:
+        time.sleep(0.1)
+        raise RuntimeError("no")
+
+    errors: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            got.append(cache.get("x", broken if not errors and not got[8:] else lambda: "ok"))
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    first = threading.Thread(target=ask)
+    first.start()
+    time.sleep(0.03)
+    second = threading.Thread(target=lambda: got.append(cache.get("x", lambda: "ok")))
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert len(errors) == 1 and got[8:] == ["ok"]

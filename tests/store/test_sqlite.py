@@ -179,3 +179,42 @@ def test_seed_reports_come_back_byte_for_byte(tmp_path) -> None:
     with open_store(tmp_path / "s.db") as store:
         assert [a.raw for a in store.articles()] == raws
         assert list(store.articles()) == articles
+
+
+def test_each_thread_reads_on_its_own_connection_and_sees_every_commit(tmp_path) -> None:
+    """Over a file, reads of other threads do not queue for the writers' lock: a thread
+    reads while another holds it in a write; writes of this store and of another
+    connection show at once; a read inside a write sees that write; close ends them all."""
+    import threading
+
+    a = Article(id="a1", source="Alpha", raw="r", text="Alpha reports the storm.")
+    b = Article(id="b1", source="Beta", raw="r", text="Beta reports the flood.")
+    store = open_store(tmp_path / "t.db")
+    store.add_articles([a])
+    seen: list[int] = []
+    inside = threading.Event()
+    go_on = threading.Event()
+
+    def write_slowly() -> None:
+        with store._write() as conn:  # holds the writers' lock
+            conn.execute("UPDATE articles SET title = 'x' WHERE id = 'a1'")
+            seen.append(store.count_articles())  # a read inside its own write
+            inside.set()
+            go_on.wait(10)
+
+    writer = threading.Thread(target=write_slowly)
+    writer.start()
+    assert inside.wait(10)
+    reader = threading.Thread(target=lambda: seen.append(store.count_articles()))
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive(), "a read waited for another thread's write"
+    go_on.set()
+    writer.join(10)
+    assert seen == [1, 1] and store.article("a1").title == "x"
+    with open_store(tmp_path / "t.db") as other:
+        other.add_articles([b])
+    assert store.count_articles() == 2
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.count_articles()

@@ -89,3 +89,36 @@ def test_errors_writes_and_the_memory_store_are_not_kept(db: Path) -> None:
     app, client = app_on(fill(MemoryStore()))
     assert client.get("/stories/s1").status_code == 200
     assert page_cache(app) is None
+
+
+def test_concurrent_requests_for_one_page_render_it_once(db: Path, monkeypatch) -> None:
+    """Many clients asking for the same page at the same version wait for one rendering."""
+    import asyncio
+    import time
+
+    import httpx
+
+    from storyline.web import views
+    from tests.web.conftest import BASE_URL
+
+    calls: list[str] = []
+    real = views.story_view
+
+    def slow_view(*args, **kw):
+        calls.append("x")
+        time.sleep(0.3)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(views, "story_view", slow_view)
+    with open_store(db) as store:
+        app, _ = app_on(store)
+
+        async def many() -> list[httpx.Response]:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as c:
+                return await asyncio.gather(*(c.get("/api/stories/s1") for _ in range(6)))
+
+        answers = asyncio.run(many())
+        assert {r.status_code for r in answers} == {200}
+        assert len({r.text for r in answers}) == 1
+        assert len(calls) == 1

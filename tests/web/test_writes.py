@@ -48,6 +48,26 @@ def test_concurrent_uploads_are_stored_together(monkeypatch: pytest.MonkeyPatch)
     assert {a.source for a in store.articles(ids[3])} == {"Outlet 3"}
 
 
+def test_an_upload_that_cannot_be_read_fails_alone_in_its_batch() -> None:
+    """Uploads are read in the writer, in the batch: one in an unknown format gets its own
+    400; the uploads stored with it are not affected."""
+    store = MemoryStore()
+    app = create_app(store, access=Access(allow_writes=True, token=TOKEN))
+
+    async def both() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers=AUTH) as c:
+            bad = c.post("/api/articles", data={"format": "tiff"},
+                         files={"files": ("a.txt", b"Some words to read here.")})  # fmt: skip
+            return await asyncio.gather(bad, *(c.post("/api/articles", json=report(k))
+                                               for k in range(3)))  # fmt: skip
+
+    answers = asyncio.run(both())
+    assert [r.status_code for r in answers] == [400, 201, 201, 201]
+    assert "tiff" in answers[0].json()["error"]["message"]
+    assert store.count_articles() == 3
+
+
 def test_a_failing_batch_answers_each_upload(monkeypatch: pytest.MonkeyPatch) -> None:
     import storyline.pipeline as pipeline
 

@@ -29,12 +29,12 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from storyline.compare.claims import overlap as char_overlap
-from storyline.compare.cues import HARD, Clash, clashes, profile
+from storyline.compare.cues import HARD, Clash, Profile, clashes, profile
 from storyline.compare.features import NAMES, Overlap, overlap, pair_features
 from storyline.text.normalize import match_form
 
@@ -163,13 +163,26 @@ def prepare(a: str, b: str, cosine: float, language: Languages = None) -> Prepar
     both sentences, a pair of codes (one each; None = detect), or None (detect both)."""
     a, b = _clean(a), _clean(b)
     langs = _languages(a, b, language)
-    pa, pb = profile(a, langs), profile(b, langs)
-    found = clashes(a, b, langs) if pa.lower and pb.lower else ()
-    ov = overlap(pa, pb)
-    row = pair_features(pa, pb, cosine, found, ov, char_overlap(a, b))
-    same = match_form(a) == match_form(b)
+    pa, pb, found, ov, char, same = _read(a, b, langs)
+    row = pair_features(pa, pb, cosine, found, ov, char)
     empty = not (pa.lower and pb.lower)
     return Prepared(same, empty, found, ov, cosine, row, len(langs) > 1)
+
+
+#: Sentence pairs whose reading (all of :func:`prepare` but the cosine) is remembered: a
+#: story's comparison and its analysis read the same pairs, and a story that grows re-reads
+#: every pair of its earlier members at each comparison.
+PAIR_CACHE = 32768
+
+
+@lru_cache(maxsize=PAIR_CACHE)
+def _read(
+    a: str, b: str, langs: tuple[str, ...]
+) -> tuple[Profile, Profile, tuple[Clash, ...], Overlap, float, bool]:
+    """What a pair's judgement needs besides its cosine (a pure function of the texts)."""
+    pa, pb = profile(a, langs), profile(b, langs)
+    found = clashes(a, b, langs) if pa.lower and pb.lower else ()
+    return pa, pb, found, overlap(pa, pb), char_overlap(a, b), match_form(a) == match_form(b)
 
 
 def _clean(text: str) -> str:

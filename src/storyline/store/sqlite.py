@@ -1,7 +1,10 @@
 """SQLite store (stdlib sqlite3): WAL, foreign keys, one writer, migrations in a table.
 
-One connection, shared by threads (``check_same_thread=False``) and guarded by a lock, so a
-web server thread can use it. Every write call is one ``BEGIN IMMEDIATE`` transaction: an
+Writes go through one connection, shared by threads (``check_same_thread=False``) and
+guarded by a lock. Over a database file each thread reads through a connection of its own
+(WAL readers never wait for each other nor for the writer), so the threads of a web server
+read in parallel instead of queueing for that lock; over ``:memory:`` (one database per
+connection) reads share the writers' connection. Every write call is one ``BEGIN IMMEDIATE`` transaction: an
 exception rolls the whole call back. :meth:`SQLiteStore.batch` makes every write of one thread
 inside it one transaction on a connection of its own (an ingest lands whole or not at all).
 A writer that finds the database locked by another waits up to ``lock_timeout`` seconds,
@@ -97,6 +100,9 @@ class SQLiteStore:
         self._local = threading.local()
         self._conn = _connect(self.path, self._begin, self.lock_timeout)
         self._writes = 0  # own commits; other connections' show in PRAGMA data_version
+        self._readers: list[sqlite3.Connection] = []  # per thread: reads, versions (files)
+        self._readers_lock = threading.Lock()
+        self._closed = False
         self._memo = VersionCache(self.data_version)
 
     def __enter__(self) -> SQLiteStore:
@@ -111,6 +117,11 @@ class SQLiteStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+        with self._readers_lock:
+            self._closed = True
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -122,12 +133,14 @@ class SQLiteStore:
         with self._lock:
             conn = self._open_conn()
             self._begin(conn)
+            self._local.conn = conn  # this thread's reads inside see the uncommitted writes
             try:
                 yield conn
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             finally:
+                self._local.conn = None
                 self._writes += 1
             conn.execute("COMMIT")
 
@@ -172,14 +185,68 @@ class SQLiteStore:
         batch = self._batch_conn()
         if batch is not None:
             return batch.execute(sql, params).fetchall()
-        with self._lock:
-            return self._open_conn().execute(sql, params).fetchall()
+        if self.path == ":memory:":
+            with self._lock:
+                return self._open_conn().execute(sql, params).fetchall()
+        return self._reader().execute(sql, params).fetchall()
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection to the file (opened on its first read)."""
+        reader: sqlite3.Connection | None = getattr(self._local, "reader", None)
+        if reader is None or self._closed:
+            reader = self._own_conn(timeout=_BUSY_MS / 1000)
+            reader.row_factory = sqlite3.Row
+            reader.execute("PRAGMA query_only = ON")
+            self._local.reader = reader
+        return reader
+
+    def _own_conn(self, *, timeout: float) -> sqlite3.Connection:
+        """A new connection to the file for this thread (closed with the store)."""
+        with self._readers_lock:  # never the writers' lock: a read does not wait for a write
+            if self._closed:
+                raise StoreError(f"the store {self.path} is closed; open it again")
+            conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False,
+                                   isolation_level=None)  # fmt: skip
+            self._readers.append(conn)
+        return conn
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """The reads of this thread inside see one version of the data (a read transaction
+        on its own connection; over ``:memory:`` the writers' lock). Nested: joins."""
+        if self._batch_conn() is not None or getattr(self._local, "snapshot", False):
+            yield
+            return
+        if self.path == ":memory:":
+            with self._lock:
+                yield
+            return
+        reader = self._reader()
+        reader.execute("BEGIN")
+        self._local.snapshot = True
+        try:
+            yield
+        finally:
+            self._local.snapshot = False
+            reader.execute("COMMIT")  # a read transaction: ends, changes nothing
 
     def data_version(self) -> tuple[int, int]:
         """Changes whenever the data may have: a commit of this store or of another
-        connection to the file (cached facets, totals and web pages are kept per version)."""
-        with self._lock:
-            return self._writes, int(self._open_conn().execute("PRAGMA data_version").fetchone()[0])
+        connection to the file (cached facets, totals and web pages are kept per version).
+
+        Over a database file each thread asks a connection of its own, which sees every
+        commit of the store's connections and of other processes, so it never waits for a
+        lock nor a read in progress: a couple of microseconds, fit for an event loop
+        (``web.pages``)."""
+        if self.path == ":memory:":  # one database per connection: ask the store's own
+            with self._lock:
+                conn = self._open_conn()
+                return self._writes, int(conn.execute("PRAGMA data_version").fetchone()[0])
+        versions: sqlite3.Connection | None = getattr(self._local, "versions", None)
+        if versions is None or self._closed:
+            versions = self._own_conn(timeout=2.0)
+            self._local.versions = versions
+        return self._writes, int(versions.execute("PRAGMA data_version").fetchone()[0])
 
     def _cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, kept per store version; inside a batch (uncommitted data) never."""
@@ -393,7 +460,7 @@ class SQLiteStore:
         else:
             where, params = page_where(chosen, probe=self._common(chosen))
         rows: list[tuple[str, str, int]] = []
-        with self._lock:
+        with self._snapshot():
             keyed = [(k, v) for k in ("source", "language", "agency")
                      if (v := getattr(chosen, k)) is not None]  # fmt: skip
             rest = Filters(min_size=chosen.min_size, **dict(keyed))
@@ -491,7 +558,7 @@ class SQLiteStore:
         check_page(limit, offset)
         sql = f"SELECT s.id, s.title, s.method FROM stories s {where} "
         sql += f"ORDER BY {coverage.ORDER_SQL[coverage.check_sort(sort)]} LIMIT ? OFFSET ?"
-        with self._lock:
+        with self._snapshot():
             heads = self._read(sql, (*params, -1 if limit is None else limit, offset))
             links = self._links([h["id"] for h in heads], whole=limit is None and not where)
         return [
@@ -609,7 +676,7 @@ class SQLiteStore:
         return attribution_from_dict(_loads(rows[0][0])) if rows else None
 
     def outlet_dependency(self) -> list[OutletDependency]:
-        with self._lock:
+        with self._snapshot():
             rows = self._read("SELECT id, source, length(text) FROM articles")
             atts = self._read("SELECT data FROM reuse_attributions")
         return dependency(

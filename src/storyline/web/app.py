@@ -233,7 +233,8 @@ def create_app(
 
     _handle_errors(app, reject)
     app.state.access = access or Access()
-    app.add_middleware(PageCache, version=getattr(store, "data_version", None))
+    app.add_middleware(PageCache, version=getattr(store, "data_version", None),
+                       inline=getattr(store, "path", ":memory:") != ":memory:")  # fmt: skip
     app.add_middleware(AccessGuard, access=app.state.access, reject=reject)
     app.add_middleware(Guard, max_body=max_upload, reject=reject)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -6,13 +6,16 @@ kept under ``(path, query)`` for as long as the store's :meth:`data_version` sta
 was *before* the answer was computed; any commit (an upload, an ingest in another process,
 a correction) changes the version and empties the cache, so no answer is older than the
 data. Under load this turns the same story page asked for by many clients into one
-rendering per version. Writes, uploads, static files and the health check are never kept;
+rendering per version: requests for a page that is being rendered for the current version
+wait for that rendering instead of starting their own. Writes, uploads, static files and the health check are never kept;
 a store without ``data_version`` (the memory store) is served uncached.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,9 +32,15 @@ class PageCache:
     """ASGI middleware keeping ``GET`` answers per store version (see the module doc)."""
 
     def __init__(self, app: ASGIApp, *, version: Callable[[], Hashable] | None,
-                 size: int = SIZE) -> None:  # fmt: skip
+                 size: int = SIZE, inline: bool = False) -> None:  # fmt: skip
+        """``inline``: ``version`` never waits (the SQLite store over a file asks a
+        connection of its own), so a lookup runs on the event loop, not in a worker thread."""
         self.app = app
         self.cache = VersionCache(version, size) if version is not None else None
+        self.inline = inline
+        #: Answers being computed, per (version, key): requests for the same page at the
+        #: same version wait for the first one's answer instead of computing it again.
+        self.flights: dict[tuple[Hashable, Hashable], asyncio.Future[Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         cache = self.cache
@@ -40,13 +49,20 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope.get("query_string", b""))
-        # the version query may wait for the store's lock: never on the event loop
-        version, kept = await run_in_threadpool(cache.lookup, key)
-        if kept is not MISSING:
+        # a version query that may wait for the store's lock never runs on the event loop
+        version, kept = (cache.lookup(key) if self.inline
+                         else await run_in_threadpool(cache.lookup, key))  # fmt: skip
+        if kept is MISSING and (version, key) in self.flights:  # being computed: wait for it
+            try:
+                kept = await asyncio.shield(self.flights[(version, key)])
+            except Exception:
+                kept = None
+        if kept is not MISSING and kept is not None:
             start, body = kept
             await send({**start, "headers": list(start["headers"])})
             await send({"type": "http.response.body", "body": body})
             return
+        flight = self.flights.setdefault((version, key), asyncio.get_running_loop().create_future())
         start_of: list[Message] = []
         parts: list[bytes] = []
 
@@ -56,7 +72,16 @@ class PageCache:
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
                 if not message.get("more_body") and start_of and start_of[0]["status"] == 200:
-                    cache.keep(version, key, (start_of[0], b"".join(parts)))
+                    answer = (start_of[0], b"".join(parts))
+                    cache.keep(version, key, answer)
+                    if not flight.done():
+                        flight.set_result(answer)
             await send(message)
 
-        await self.app(scope, receive, keep)
+        try:
+            await self.app(scope, receive, keep)
+        finally:  # not a 200, an error, a cut request: the waiting ones compute their own
+            if self.flights.get((version, key)) is flight:
+                del self.flights[(version, key)]
+            if not flight.done():
+                flight.set_result(None)

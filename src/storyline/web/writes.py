@@ -1,9 +1,10 @@
 """Uploads stored together: a group commit for the web app's writes.
 
-Each upload is read and cleaned on its own (in a worker thread), then queued. One upload at
-a time stores: it takes every upload queued so far and stores them in one
-``pipeline.store_items`` call (one regrouping, one reuse update), then answers each with its
-own ids and failures. An ingest costs about the same for one article as for fifty, so under
+Each upload is queued as it came (its files). One upload at a time stores: it takes every
+upload queued so far and has the writer read and clean each of them and store them all in
+one ``pipeline.store_items`` call (one regrouping, one reuse update), then answers each with
+its own ids and failures (an upload that cannot be read gets its own error; the others of
+the batch are stored). An ingest costs about the same for one article as for fifty, so under
 many concurrent uploads this multiplies the write throughput. All write work runs in one
 thread of its own, so uploads neither wait behind reads in the shared worker pool nor take
 its threads from them.
@@ -31,19 +32,24 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline.model import Article, Failure
 from storyline.store.base import Store
 from storyline.web import views
+
+if TYPE_CHECKING:
+    from storyline.pipeline import IngestReport
 
 Files = Sequence[tuple[str, bytes]]
 
 
 @dataclass
 class _Upload:
-    items: list[Article | Failure]
-    done: asyncio.Future[Any]
+    files: Files
+    source: str | None
+    format: str
+    done: asyncio.Future[Any]  # (items read, IngestReport of its batch)
     on_storing: Callable[[], None] | None = None
 
 
@@ -126,9 +132,9 @@ class WriteBatcher:
         format: str,
         on_storing: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
-        items = await self._write(views.read_uploads, files, source=source, format=format)
         queue = self._queues.setdefault(asyncio.get_running_loop(), _Queue())
-        upload = _Upload(items, asyncio.get_running_loop().create_future(), on_storing)
+        upload = _Upload(files, source, format, asyncio.get_running_loop().create_future(),
+                         on_storing)  # fmt: skip
         queue.pending.append(upload)
         try:
             async with queue.lock:
@@ -139,7 +145,7 @@ class WriteBatcher:
                             taken.on_storing()
                     # shielded: a request abandoned at its time limit still answers the others
                     await asyncio.shield(asyncio.ensure_future(self._store(batch)))
-            report = await asyncio.shield(upload.done)
+            items, report = await asyncio.shield(upload.done)
         except asyncio.CancelledError:
             if upload in queue.pending:  # abandoned before its batch was taken: never stored
                 queue.pending.remove(upload)
@@ -147,19 +153,39 @@ class WriteBatcher:
         return await self._run(views.ingest_result, self.store, files, items, report)
 
     async def _store(self, batch: list[_Upload]) -> None:
-        from storyline.pipeline import store_items
-
-        every = [x for upload in batch for x in upload.items]
+        uploads = [(u.files, u.source, u.format) for u in batch]
         try:
-            report = await self._write(store_items, STORE, every)
+            read, report = await self._write(read_and_store, STORE, uploads)
         except Exception as exc:  # every upload of the batch gets the error
             for upload in batch:
                 if not upload.done.done():
                     upload.done.set_exception(exc)
             return
-        for upload in batch:
-            if not upload.done.done():
-                upload.done.set_result(report)
+        for upload, items in zip(batch, read, strict=True):
+            if upload.done.done():
+                continue
+            if isinstance(items, Exception):
+                upload.done.set_exception(items)
+            else:
+                upload.done.set_result((items, report))
+
+
+def read_and_store(
+    store: Store, uploads: Sequence[tuple[Files, str | None, str]]
+) -> tuple[list[list[Article | Failure] | Exception], IngestReport]:
+    """Read and clean each upload ``(files, source, format)``, then store what they hold in
+    one ``pipeline.store_items`` call; per upload its items or the error that stopped it
+    (a ``BadRequest``: no files, an unknown format), and the batch's report."""
+    from storyline.pipeline import store_items
+
+    read: list[list[Article | Failure] | Exception] = []
+    for files, source, format in uploads:
+        try:
+            read.append(views.read_uploads(files, source=source, format=format))
+        except views.BadRequest as exc:
+            read.append(exc)
+    every = [x for items in read if not isinstance(items, Exception) for x in items]
+    return read, store_items(store, every)
 
 
 #: Stands for "the store" in a write call: the app's store in the thread, the child's own
