@@ -9,8 +9,9 @@ absent), or copies ``--db``; starts ``storyline serve --allow-writes --token ...
 a free 127.0.0.1 port (the rate limit is off because every client shares 127.0.0.1; all other
 guards are on), and runs ``--clients`` asyncio clients for ``--seconds``: each request is a
 write (``POST /api/articles``, with the token, one new article as JSON: a real report that
-is not in the database, or word salad with ``--salad``) with probability ``--writes``, else a read drawn from the stories list, a search, a story page, an article page
-and the outlets page. Prints requests/s, p50/p99 per kind, errors (5xx, transport errors and
+is not in the database, or word salad with ``--salad``) with probability ``--writes``, else
+a read drawn from the stories list, a search, a story page, an article page and the outlets
+page. Prints requests/s, p50/p99 per kind, errors (5xx, transport errors and
 timeouts), then stops the server and runs ``PRAGMA integrity_check`` and counts the articles
 (stored = before + accepted writes). Everything stays on 127.0.0.1 and ends by itself.
 """

@@ -156,6 +156,8 @@ def test_over_a_database_file_a_child_process_writes_and_a_killed_one_loses_noth
             assert [r.status_code for r in answers] == [201] * 3
             assert store.count_articles() == 3  # the server's own connection sees the commit
             (child,) = writes.pids()
+            # the writer yields the CPU to the readers
+            assert os.getpriority(os.PRIO_PROCESS, child) >= os.getpriority(os.PRIO_PROCESS, 0) + 1
             os.kill(child, signal.SIGKILL)  # between batches
             deadline = time.monotonic() + 10
             while writes._child is not None and not writes._child._broken:

@@ -4,9 +4,10 @@ Writes go through one connection, shared by threads (``check_same_thread=False``
 guarded by a lock. Over a database file each thread reads through a connection of its own
 (WAL readers never wait for each other nor for the writer), so the threads of a web server
 read in parallel instead of queueing for that lock; over ``:memory:`` (one database per
-connection) reads share the writers' connection. Every write call is one ``BEGIN IMMEDIATE`` transaction: an
-exception rolls the whole call back. :meth:`SQLiteStore.batch` makes every write of one thread
-inside it one transaction on a connection of its own (an ingest lands whole or not at all).
+connection) reads share the writers' connection. Every write call is one ``BEGIN IMMEDIATE``
+transaction: an exception rolls the whole call back. :meth:`SQLiteStore.batch` makes every
+write of one thread inside it one transaction on a connection of its own (an ingest lands
+whole or not at all).
 A writer that finds the database locked by another waits up to ``lock_timeout`` seconds,
 says so once through ``on_wait``, then gives up with a StoreError naming the file.
 """

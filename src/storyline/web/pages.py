@@ -7,8 +7,9 @@ was *before* the answer was computed; any commit (an upload, an ingest in anothe
 a correction) changes the version and empties the cache, so no answer is older than the
 data. Under load this turns the same story page asked for by many clients into one
 rendering per version: requests for a page that is being rendered for the current version
-wait for that rendering instead of starting their own. Writes, uploads, static files and the health check are never kept;
-a store without ``data_version`` (the memory store) is served uncached.
+wait for that rendering instead of starting their own. Writes, uploads, static files and
+the health check are never kept; a store without ``data_version`` (the memory store) is
+served uncached.
 """
 
 from __future__ import annotations

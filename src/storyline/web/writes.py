@@ -16,8 +16,9 @@ taken, ``on_storing`` tells the request, which is then answered whatever the tim
 
 Over a database file, the write work (reading, cleaning, storing) runs in one child process
 of its own (started with ``spawn``; it opens the same database and keeps its models loaded),
-so a long batch holds neither this process's interpreter lock nor its reads back; the
-readers see each batch when it commits (``store.data_version``). A child that dies (killed,
+so a long batch holds neither this process's interpreter lock nor its reads back (it runs
+at a lower priority, ``CHILD_NICE``, with one BLAS thread); the readers see each batch when
+it commits (``store.data_version``). A child that dies (killed,
 out of memory) fails its batch, which committed nothing; the next upload starts a new one.
 An in-memory store is written in the thread.
 """
@@ -195,10 +196,25 @@ STORE = "storyline.web.writes:store"
 _CHILD_STORE: Store | None = None
 
 
+#: Niceness of the write process: a batch runs on what CPU the reads leave it, so a long
+#: regrouping does not hold readers back (on 2 cores it took the second one in bursts).
+CHILD_NICE = 10
+
+
 def _open_child_store(path: str, lock_timeout: float | None) -> None:
+    """The write process's start: lower priority, one BLAS thread, its own store."""
     global _CHILD_STORE
+    import os
+
     from storyline.store import open_store
 
+    os.nice(CHILD_NICE)
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)  # kept for the process's life: the other cores serve reads
+    except ImportError:  # pragma: no cover - optional
+        pass
     _CHILD_STORE = open_store(path, lock_timeout=lock_timeout)
 
 
