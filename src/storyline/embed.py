@@ -144,6 +144,8 @@ MAX_ENCODE_CHARS = 2000
 #: digit), so a vector cached by one process is the one any other process computes, and
 #: results do not depend on what a process encoded before (docs/scale.md, "Same result").
 USE_GROUP = 8
+#: Size of a USE vector.
+USE_DIM = 512
 
 
 def _use_batch(texts: list[str]) -> Any:
@@ -154,14 +156,14 @@ def _use_batch(texts: list[str]) -> Any:
     backend: Any = getattr(model, "_model", None)
     if not (hasattr(backend, "_encode_batch") and hasattr(backend, "sp")):  # another layout
         return model.encode(texts)
-    out = np.empty((len(texts), 512), dtype=np.float32)
+    out = np.empty((len(texts), USE_DIM), dtype=np.float32)
     limit = getattr(backend, "_threadpool", None)
     with limit(limits=backend.threads, user_api="blas") if limit else nullcontext():
         for i in range(0, len(texts), USE_GROUP):
             group = texts[i : i + USE_GROUP]
             padded = group + [""] * (USE_GROUP - len(group))
             ids = [backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in padded]
-            rows = np.empty((USE_GROUP, 512), dtype=np.float32)
+            rows = np.empty((USE_GROUP, USE_DIM), dtype=np.float32)
             backend._encode_batch(ids, sum(map(len, ids)), rows)
             out[i : i + len(group)] = rows[: len(group)]
     return out
@@ -172,7 +174,7 @@ def _e5_batch(texts: list[str]) -> Any:
 
 
 def _open_use(cache_size: int) -> Encoder:
-    return _CachedEncoder("use.multilingual.v3", 512, _use_batch, cache_size)
+    return _CachedEncoder("use.multilingual.v3", USE_DIM, _use_batch, cache_size)
 
 
 def _open_e5(cache_size: int) -> Encoder:

@@ -193,22 +193,24 @@ class SQLiteStore:
 
     def _reader(self) -> sqlite3.Connection:
         """This thread's read connection to the file (opened on its first read)."""
-        reader: sqlite3.Connection | None = getattr(self._local, "reader", None)
-        if reader is None or self._closed:
-            reader = self._own_conn(timeout=_BUSY_MS / 1000)
-            reader.row_factory = sqlite3.Row
-            reader.execute("PRAGMA query_only = ON")
-            self._local.reader = reader
-        return reader
+        return self._own_conn("reader", timeout=_BUSY_MS / 1000, read=True)
 
-    def _own_conn(self, *, timeout: float) -> sqlite3.Connection:
-        """A new connection to the file for this thread (closed with the store)."""
+    def _own_conn(self, name: str, *, timeout: float, read: bool = False) -> sqlite3.Connection:
+        """This thread's connection ``name`` to the file, opened on first use (``read``:
+        read-only, rows by name) and closed with the store."""
+        conn: sqlite3.Connection | None = getattr(self._local, name, None)
+        if conn is not None and not self._closed:
+            return conn
         with self._readers_lock:  # never the writers' lock: a read does not wait for a write
             if self._closed:
                 raise StoreError(f"the store {self.path} is closed; open it again")
             conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False,
                                    isolation_level=None)  # fmt: skip
             self._readers.append(conn)
+        if read:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA query_only = ON")
+        setattr(self._local, name, conn)
         return conn
 
     @contextmanager
@@ -243,10 +245,7 @@ class SQLiteStore:
             with self._lock:
                 conn = self._open_conn()
                 return self._writes, int(conn.execute("PRAGMA data_version").fetchone()[0])
-        versions: sqlite3.Connection | None = getattr(self._local, "versions", None)
-        if versions is None or self._closed:
-            versions = self._own_conn(timeout=2.0)
-            self._local.versions = versions
+        versions = self._own_conn("versions", timeout=2.0)
         return self._writes, int(versions.execute("PRAGMA data_version").fetchone()[0])
 
     def _cached(self, key: Hashable, compute: Callable[[], T]) -> T:

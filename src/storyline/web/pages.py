@@ -54,16 +54,13 @@ class PageCache:
         version, kept = (cache.lookup(key) if self.inline
                          else await run_in_threadpool(cache.lookup, key))  # fmt: skip
         if kept is MISSING and (version, key) in self.flights:  # being computed: wait for it
-            try:
-                kept = await asyncio.shield(self.flights[(version, key)])
-            except Exception:
-                kept = None
-        if kept is not MISSING and kept is not None:
+            kept = await asyncio.shield(self.flights[(version, key)])
+        if kept is not MISSING:
             start, body = kept
             await send({**start, "headers": list(start["headers"])})
             await send({"type": "http.response.body", "body": body})
             return
-        flight = self.flights.setdefault((version, key), asyncio.get_running_loop().create_future())
+        flight = self.flights[(version, key)] = asyncio.get_running_loop().create_future()
         start_of: list[Message] = []
         parts: list[bytes] = []
 
@@ -85,4 +82,4 @@ class PageCache:
             if self.flights.get((version, key)) is flight:
                 del self.flights[(version, key)]
             if not flight.done():
-                flight.set_result(None)
+                flight.set_result(MISSING)

@@ -207,14 +207,10 @@ def _open_child_store(path: str, lock_timeout: float | None) -> None:
     import os
 
     from storyline.store import open_store
+    from storyline.stories.stream import _one_blas_thread
 
     os.nice(CHILD_NICE)
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)  # kept for the process's life: the other cores serve reads
-    except ImportError:  # pragma: no cover - optional
-        pass
+    _one_blas_thread()  # the limit applies when made and stays: the other cores serve reads
     _CHILD_STORE = open_store(path, lock_timeout=lock_timeout)
 
 
