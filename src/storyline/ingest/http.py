@@ -210,8 +210,8 @@ class Fetcher:
         chunks, size = [], 0
         for chunk in reply.iter_bytes():
             size += len(chunk)
-            if size > limit:
-                raise FetchError(url, _too_large(size, limit, at_least=True))
+            if size > limit:  # the limit passed, not the bytes read: those depend on chunking
+                raise FetchError(url, _too_large(limit, limit, at_least=True))
             if self._clock() > deadline:
                 raise FetchError(url, f"timed out after {self.config.timeout:g} s", retry=True)
             chunks.append(chunk)
