@@ -2,18 +2,24 @@
 
     .venv/bin/python bench/web_load.py [--clients 100] [--seconds 60] [--articles 2000]
                                        [--writes 0.1] [--db PREPARED.db] [--salad]
+                                       [--rows REQUESTS.jsonl]
 
 Builds a database of the two seed reports plus ``--articles`` real reports (distinct texts of
 ../shared/data/semeval2022-dev/pairs.csv; generated word salad when that file is
 absent), or copies ``--db``; starts ``storyline serve --allow-writes --token ... --rate 0`` on
 a free 127.0.0.1 port (the rate limit is off because every client shares 127.0.0.1; all other
-guards are on), and runs ``--clients`` asyncio clients for ``--seconds``: each request is a
+guards are on), warms it up (one upload, which loads the models, and one read of each kind),
+builds the clients, and only then runs ``--clients`` asyncio clients for ``--seconds``
+(every client its own connection): each request is a
 write (``POST /api/articles``, with the token, one new article as JSON: a real report that
-is not in the database, or word salad with ``--salad``) with probability ``--writes``, else
+is not in the database, with its own title, or word salad with ``--salad``; its url,
+:data:`MARK` + n, is how the check finds it) with probability ``--writes``, else
 a read drawn from the stories list, a search, a story page, an article page and the outlets
 page. Prints requests/s, p50/p99 per kind, errors (5xx, transport errors and
 timeouts), then stops the server and runs ``PRAGMA integrity_check`` and counts the articles
-(stored = before + accepted writes). Everything stays on 127.0.0.1 and ends by itself.
+(stored = before + accepted writes). ``--rows`` writes every request as a JSON line (kind,
+start in seconds after the first, seconds taken, status), to see when the slow ones came.
+Everything stays on 127.0.0.1 and ends by itself.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +48,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT.parent / "shared" / "data" / "semeval2022-dev" / "pairs.csv"
 TOKEN = "bench-token"
+#: The url of the n-th upload is MARK + n: how the check finds the load's writes as stored (a
+#: marker in the title would make every upload's title alike, and titles are evidence of a
+#: story: they would all join one story).
+MARK = "https://load.invalid/report/"
 READS = ("list", "search", "story", "article", "outlets")
 
 
@@ -131,11 +142,12 @@ def write_body(n: int, pool: list[dict[str, Any]]) -> dict[str, Any]:
     if not pool:
         rng = random.Random(n)
         text = f"Report {n}: " + " ".join(rng.choices(WORDS, k=60))
-        return {"source": f"load {n % 13}", "title": f"Load report {n}", "text": text}
+        return {"source": f"load {n % 13}", "title": f"Report {n}", "text": text,
+                "url": MARK + str(n)}  # fmt: skip
     copy, k = divmod(n, len(pool))
     report = pool[k]
     text = report["text"] + (f"\n\n(Ausgabe {copy})" if copy else "")
-    return {**report, "text": text, "title": f"Load report {n}"}
+    return {**report, "text": text, "url": MARK + str(n)}
 
 
 def make_request(rng: random.Random, ids: tuple[list[str], list[str]], writes: float,
@@ -154,12 +166,10 @@ WORDS = ("Regierung Präsident Gespräche Wahl Corona Impfstoff Polizei Stadt Mi
          "Agentur Zug Grenze Gericht Parlament Mittwoch Woche Millionen Euro Stunden").split()  # fmt: skip
 
 
-async def client(base: str, ids: Any, args: argparse.Namespace, seed: int, end: float,
-                 out: list[tuple[str, float, int, str]], uploads: Any) -> None:  # fmt: skip
+async def client(http: httpx.AsyncClient, ids: Any, args: argparse.Namespace, seed: int,
+                 end: float, out: list[tuple[str, float, int, str, float]], uploads: Any) -> None:  # fmt: skip
     rng = random.Random(seed)
-    headers = {"authorization": f"Bearer {TOKEN}"}
-    # longer than the server's 60 s time limit: every request gets the server's own answer
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=90) as http:
+    async with http:
         while time.monotonic() < end:
             kind, method, url, kw = make_request(rng, ids, args.writes, uploads)
             started = time.perf_counter()
@@ -167,22 +177,29 @@ async def client(base: str, ids: Any, args: argparse.Namespace, seed: int, end: 
                 status = (await http.request(method, url, **kw)).status_code
             except httpx.HTTPError:
                 status = 0  # transport error or timeout
-            title = kw["json"]["title"] if "json" in kw else ""
-            out.append((kind, time.perf_counter() - started, status, title))
+            mark = kw["json"]["url"] if "json" in kw else ""
+            out.append((kind, time.perf_counter() - started, status, mark, started))
 
 
-async def load(base: str, ids: Any, args: argparse.Namespace) -> tuple[list[Any], float]:
-    out: list[tuple[str, float, int, str]] = []
-    started = time.monotonic()
-    end = started + args.seconds
-    pool = [] if args.salad or not PAIRS.exists() else real_reports(10**6)[args.articles :]
+async def load(base: str, ids: Any, args: argparse.Namespace,
+               pool: list[dict[str, Any]]) -> tuple[list[Any], float]:  # fmt: skip
+    out: list[tuple[str, float, int, str, float]] = []
     count = itertools.count()
 
     def uploads() -> dict[str, Any]:
         return write_body(next(count), pool)
 
-    await asyncio.gather(*(client(base, ids, args, k, end, out, uploads)
-                           for k in range(args.clients)))  # fmt: skip
+    # Every client is built before the clock starts: an httpx client costs ~20 ms of CPU
+    # (its SSL context), which, inside the run, would delay the first answers of the others
+    # by seconds on the client's side. Timeout longer than the server's 60 s time limit:
+    # every request gets the server's own answer.
+    headers = {"authorization": f"Bearer {TOKEN}"}
+    https = [httpx.AsyncClient(base_url=base, headers=headers, timeout=90)
+             for _ in range(args.clients)]  # fmt: skip
+    started = time.monotonic()
+    end = started + args.seconds
+    await asyncio.gather(*(client(http, ids, args, k, end, out, uploads)
+                           for k, http in enumerate(https)))  # fmt: skip
     return out, time.monotonic() - started
 
 
@@ -197,8 +214,7 @@ def summary(results: list[Any], wall: float) -> dict[str, Any]:
         times = [r[1] for r in rows]
         return {"requests": len(rows), "p50_ms": pct(times, 50), "p99_ms": pct(times, 99),
                 "errors": sum(1 for r in rows if r[2] == 0 or r[2] >= 500),
-                "statuses": dict(sorted({str(r[2]): sum(1 for x in rows if x[2] == r[2])
-                                         for r in rows}.items()))}  # fmt: skip
+                "statuses": dict(sorted(Counter(str(r[2]) for r in rows).items()))}  # fmt: skip
 
     reads = [r for r in results if r[0] != "write"]
     out = {"requests_per_s": round(len(results) / wall, 1), "seconds": round(wall, 1),
@@ -209,22 +225,30 @@ def summary(results: list[Any], wall: float) -> dict[str, Any]:
 
 
 def check(db: Path) -> dict[str, Any]:
-    """integrity_check, the article count and the titles of the load's writes as stored."""
+    """integrity_check, the article count and the marks (urls) of the load's writes as stored."""
     with sqlite3.connect(db) as conn:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        titles = [r[0] for r in conn.execute("SELECT title FROM articles WHERE title LIKE 'Load report %'")]  # fmt: skip
-    return {"integrity_check": integrity, "articles": articles, "titles": titles}
+        marks = [r[0] for r in conn.execute("SELECT url FROM articles WHERE url LIKE ?", (MARK + "%",))]  # fmt: skip
+    return {"integrity_check": integrity, "articles": articles, "marks": marks}
 
 
-def warm_up(base: str) -> float:
-    """One write before the clock starts (the first one loads the models); its seconds."""
+def warm_up(base: str, pool: list[dict[str, Any]], ids: Any) -> float:
+    """Before the clock starts: one write (the first one loads the models; its seconds are
+    returned), then one read of each kind (a fresh server's first page compiles its
+    templates and opens its connections)."""
     started = time.perf_counter()
-    body = {"source": "warm-up", "title": "Warm-up", "text": " ".join(WORDS * 3)}
+    body = {**(pool[-1] if pool else write_body(-1, [])), "url": "https://warm-up.invalid/"}
     r = httpx.post(f"{base}/api/articles", json=body, timeout=300,
                    headers={"authorization": f"Bearer {TOKEN}"})  # fmt: skip
     r.raise_for_status()
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    rng = random.Random(-1)
+    for kind in READS:
+        while (request := make_request(rng, ids, 0.0, None))[0] != kind:
+            pass
+        httpx.get(base + request[2], timeout=60).raise_for_status()
+    return seconds
 
 
 def main() -> None:
@@ -235,6 +259,8 @@ def main() -> None:
     parser.add_argument("--writes", type=float, default=0.1, help="share of requests that write")
     parser.add_argument("--db", type=Path, help="a prepared database to copy instead of building")
     parser.add_argument("--keep", type=Path, help="copy the built database here for later runs")
+    parser.add_argument("--rows", type=Path,
+                        help="write every request here as JSON lines (kind, start, seconds, status)")  # fmt: skip
     parser.add_argument("--salad", action="store_true",
                         help="upload word salad (one story that grows to hundreds of members)")  # fmt: skip
     args = parser.parse_args()
@@ -249,16 +275,17 @@ def main() -> None:
                 shutil.copy(db, args.keep)
         before = check(db)
         ids = sample_ids(db)
+        pool = [] if args.salad or not PAIRS.exists() else real_reports(10**6)[args.articles :]
         port = free_port()
         server = start_server(db, port)
         try:
-            first_write_s = round(warm_up(f"http://127.0.0.1:{port}"), 2)
-            results, wall = asyncio.run(load(f"http://127.0.0.1:{port}", ids, args))
+            first_write_s = round(warm_up(f"http://127.0.0.1:{port}", pool, ids), 2)
+            results, wall = asyncio.run(load(f"http://127.0.0.1:{port}", ids, args, pool[:-1]))
         finally:
             stop(server)
         after = check(db)
         accepted = {r[3] for r in results if r[0] == "write" and r[2] == 201}
-        stored = after["titles"]
+        stored = after["marks"]
         report = {"clients": args.clients, "write_share": args.writes, "build_s": build_s,
                   "uploads": "word salad" if args.salad else "real reports not in the database",
                   "articles_before": before["articles"], **summary(results, wall),
@@ -270,6 +297,11 @@ def main() -> None:
                   "integrity_check": after["integrity_check"],
                   "load_average": os.getloadavg(), "cpus": os.cpu_count()}  # fmt: skip
     print(json.dumps(report, indent=2))
+    if args.rows:  # start: seconds after the first request of the run
+        first = min((r[4] for r in results), default=0.0)
+        args.rows.write_text("".join(json.dumps({"kind": r[0], "start": round(r[4] - first, 4),
+                                                 "seconds": round(r[1], 4), "status": r[2]}) + "\n"
+                                     for r in results))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -122,3 +122,41 @@ def test_concurrent_requests_for_one_page_render_it_once(db: Path, monkeypatch) 
         assert {r.status_code for r in answers} == {200}
         assert len({r.text for r in answers}) == 1
         assert len(calls) == 1
+
+
+def test_renderings_of_different_pages_take_turns(db: Path, monkeypatch) -> None:
+    """A burst of pages not kept yet (every page after a commit) renders at most
+    ``pages.RENDERS`` at once; every request is answered."""
+    import asyncio
+    import threading
+    import time
+
+    import httpx
+
+    from storyline.web import pages, views
+    from tests.web.conftest import BASE_URL
+
+    running, most, lock = [0], [0], threading.Lock()
+    real = views.story_view
+
+    def slow_view(*args, **kw):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return real(*args, **kw)
+
+    monkeypatch.setattr(views, "story_view", slow_view)
+    with open_store(db) as store:
+        app, _ = app_on(store)
+
+        async def burst() -> list[httpx.Response]:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as c:
+                return await asyncio.gather(*(c.get(f"/api/stories/s1?k={k}") for k in range(8)))
+
+        answers = asyncio.run(burst())
+        assert [r.status_code for r in answers] == [200] * 8
+        assert most[0] == pages.RENDERS < 8

@@ -228,17 +228,26 @@ def _alignment(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, float
     return float(best.mean()), float(best.max()), float(top.mean()), float((best >= 0.7).mean())
 
 
+def _titled(a: Profile, b: Profile) -> bool:
+    """Whether the pair has two titles to compare: both texts mark one, and the two differ
+    in more than numbers and short words. A title shared that way is a template ("Report 12"
+    and "Report 13", "Polizeibericht vom 5. Dezember" and "... vom 6. Dezember") as often as a
+    copied headline, and a copy shows in the bodies anyway: such a pair is judged as if
+    neither marked a title, so a template does not glue unrelated reports."""
+    return bool(a.title_lemmas) and bool(b.title_lemmas) and a.title_lemmas != b.title_lemmas
+
+
 def title_cos(a: Profile, b: Profile) -> float:
-    """USE cosine of the titles; of the leads unless both texts mark a title."""
-    if a.use_title is None or b.use_title is None:
+    """USE cosine of the titles; of the leads unless the pair has two titles (:func:`_titled`)."""
+    if a.use_title is None or b.use_title is None or not _titled(a, b):
         return float(a.use_lead @ b.use_lead)
     return float(a.use_title @ b.use_title)
 
 
 def title_in_body(a: Profile, b: Profile) -> float:
     """Mean share of each title's lemmas found anywhere in the other text (lemma containment
-    unless both texts mark a title)."""
-    if not a.title_lemmas or not b.title_lemmas:
+    unless the pair has two titles, :func:`_titled`)."""
+    if not _titled(a, b):
         return _containment(a.lemmas, b.lemmas)
     ab = len(a.title_lemmas & b.lemmas) / len(a.title_lemmas)
     ba = len(b.title_lemmas & a.lemmas) / len(b.title_lemmas)

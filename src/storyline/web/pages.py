@@ -7,9 +7,13 @@ was *before* the answer was computed; any commit (an upload, an ingest in anothe
 a correction) changes the version and empties the cache, so no answer is older than the
 data. Under load this turns the same story page asked for by many clients into one
 rendering per version: requests for a page that is being rendered for the current version
-wait for that rendering instead of starting their own. Writes, uploads, static files and
-the health check are never kept; a store without ``data_version`` (the memory store) is
-served uncached.
+wait for that rendering instead of starting their own, and renderings of different pages
+take turns, at most :data:`RENDERS` at once, in the order they came: after a commit every
+page is rendered anew, and a burst of renderings run together on one interpreter lock
+would all finish late (a hundred clients freed at once by their upload batch); in turn,
+most finish early. A slow rendering (a large search) holds one turn. Writes, uploads,
+static files and the health check are never kept; a store without ``data_version`` (the
+memory store) is served uncached.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from storyline.store.memo import MISSING, VersionCache
 SIZE = 512
 #: Paths whose answers are never kept.
 UNCACHED = ("/static/", "/api/health", "/ingest")
+#: Renderings (answers not kept yet) that run at once; the others wait their turn in order.
+RENDERS = 2
 
 
 class PageCache:
@@ -39,6 +45,9 @@ class PageCache:
         self.app = app
         self.cache = VersionCache(version, size) if version is not None else None
         self.inline = inline
+        #: Renderings share one interpreter lock: run together, a burst of them (every
+        #: page after a commit) all finish late; taken in turn, most finish early.
+        self.renders = asyncio.Semaphore(RENDERS)
         #: Answers being computed, per (version, key): requests for the same page at the
         #: same version wait for the first one's answer instead of computing it again.
         self.flights: dict[tuple[Hashable, Hashable], asyncio.Future[Any]] = {}
@@ -77,7 +86,8 @@ class PageCache:
             await send(message)
 
         try:
-            await self.app(scope, receive, keep)
+            async with self.renders:
+                await self.app(scope, receive, keep)
         finally:  # not a 200, an error, a cut request: the waiting ones compute their own
             if self.flights.get((version, key)) is flight:
                 del self.flights[(version, key)]
