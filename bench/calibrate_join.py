@@ -2,6 +2,7 @@
 under grouped cross-validation.
 
     .venv/bin/python bench/calibrate_join.py [--db bench/out/stream.db] [--folds 5]
+                                             [--terms N]
 
 Input: the database that ``bench/stream_quality.py --db bench/out/stream.db`` left (every
 SemEval-2022 dev text ingested as one stream, profiles stored; nothing is encoded here).
@@ -20,8 +21,10 @@ the event threshold).
 Thresholds are then chosen per fold on the other folds' measurements (nested: the measured
 fold never picks its own threshold) with fixed rules:
 
-* story: the highest recall whose false joins stay <= 0.03 (undated stream; a margin under
-  the issue's 0.05);
+* story: the highest recall on the undated stream whose false joins stay <= 0.03 there (a
+  margin under the issue's 0.05) and <= 0.02 on the dated stream (the issue's limit with
+  dates; added 2026-12-06, when a finer grid (2.2, 2.4) and 24 index terms made the undated
+  rule alone pick thresholds whose dated false joins broke that limit);
 * event: maximise recall - middle band joined - 4 * false joins (event level, undated).
 
 The shipped thresholds are the same rules applied to all folds. Prints one JSON object.
@@ -45,12 +48,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 from stream_quality import PAIRS, components, dates, halves, read_pairs  # noqa: E402
 from train_similarity import Blend  # noqa: E402
 
-STORY_GRID = (1.45, 1.7, 1.9, 2.1, 2.3, 2.5)
+STORY_GRID = (1.45, 1.7, 1.9, 2.1, 2.2, 2.3, 2.4, 2.5)
 EVENT_GRID = (1.3, 1.35, 1.4, 1.45, 1.5, 1.55, 1.6, 1.7, 1.8)
 SAME, UNRELATED = 1.5, 3.5
 VARIANTS = ("undated", "dated")
 #: False joins allowed when picking the story threshold (a margin under the 0.05 target).
 FJ_BUDGET = 0.03
+#: ... and on the dated stream (the issue's target there).
+DATED_FJ_BUDGET = 0.02
 
 
 class FoldModel:
@@ -123,11 +128,12 @@ def fit_fold(x: np.ndarray, y: np.ndarray, train: list[int], names: tuple[str, .
     return FoldModel(Blend(x[train], y[train], names), names)
 
 
-def replay_links(order, profiles, join_below: float, dated: dict | None):
-    """(story of each article, (best match, score) of each article) after one replay."""
+def replay_links(order, profiles, join_below: float, dated: dict | None, **options):
+    """(story of each article, (best match, score) of each article) after one replay
+    (``options``: other :class:`StoryAssigner` settings, e.g. ``terms``)."""
     from storyline.stories.stream import StoryAssigner
 
-    assigner = StoryAssigner(join_below=join_below, event_below=join_below)
+    assigner = StoryAssigner(join_below=join_below, event_below=join_below, **options)
     stream = [
         (replace(a, published=dated.get(a.url) if dated else None), p)
         for a, p in zip(order, profiles, strict=True)
@@ -170,9 +176,11 @@ def measure(pairs, idx: list[int], group: dict[str, str]) -> dict[str, float]:
     return {k: v[0] / v[1] for k, v in counts.items()} | {f"n_{k}": v[1] for k, v in counts.items()}
 
 
-def story_goal(m: dict[str, float]) -> float:
-    """Recall, among thresholds whose false joins stay at most FJ_BUDGET."""
-    return m.get("same", 0) if m.get("unrelated", 0) <= FJ_BUDGET else -1.0 - m.get("unrelated", 0)
+def story_goal(m: dict[str, float], dated: dict[str, float]) -> float:
+    """Undated recall, among thresholds whose false joins stay at most FJ_BUDGET undated and
+    DATED_FJ_BUDGET dated."""
+    over = max(m.get("unrelated", 0) - FJ_BUDGET, dated.get("unrelated", 0) - DATED_FJ_BUDGET)
+    return m.get("same", 0) if over <= 0 else -1.0 - over
 
 
 def event_goal(m: dict[str, float]) -> float:
@@ -211,7 +219,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "stream.db")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--terms", type=int, help="index terms per article (default: the assigner's)"
+    )
     args = parser.parse_args()
+    options = {} if args.terms is None else {"terms": args.terms}
+    # one thread: the trees score one pair per call, and OpenMP's idle workers spinning
+    # against another job on a 2-core machine made a 95 s run take over 9 minutes
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
     start = time.perf_counter()
     names, rows, order, profiles, prof_of, url_to_id, pairs, x, y = load_rated(args.db)
     when = {f"semeval:{k}": v for k, v in dates(rows).items()}
@@ -229,7 +246,7 @@ def main() -> None:
     events: dict[str, dict[int, dict]] = {v: {k: {} for k in tests} for v in VARIANTS}
 
     def run(variant: str, dated: dict | None, s: float) -> None:
-        story, links = replay_links(order, profiles, s, dated)
+        story, links = replay_links(order, profiles, s, dated, **options)
         for k, test in tests.items():
             grid[variant][k][s] = measure(pairs, test, story)
         for e in (e for e in EVENT_GRID if e <= s):
@@ -240,15 +257,15 @@ def main() -> None:
 
     for s in STORY_GRID:
         run("undated", None, s)
-    folds = list(tests)
-    chosen = {choose(grid, events, [f for f in folds if f != k])[0] for k in folds}
-    for s in sorted(chosen | {choose(grid, events, folds)[0]}):
         run("dated", when, s)
     print(json.dumps(summarise(grid, events, args.folds), indent=1))
 
 
 def choose(grid, events, folds: list[int]) -> tuple[float, float]:
-    s = max(STORY_GRID, key=lambda t: story_goal(pooled([grid["undated"][k][t] for k in folds])))
+    def goal(t: float) -> float:
+        return story_goal(*(pooled([grid[v][k][t] for k in folds]) for v in VARIANTS))
+
+    s = max(STORY_GRID, key=goal)
     options = [e for e in EVENT_GRID if e <= s]
     e = max(
         options, key=lambda t: event_goal(pooled([events["undated"][k][(s, t)] for k in folds]))
@@ -257,8 +274,7 @@ def choose(grid, events, folds: list[int]) -> tuple[float, float]:
 
 
 def summarise(grid, events, n: int) -> dict[str, object]:
-    """Nested CV: each fold measured at the thresholds the other folds chose (the dated
-    stream is replayed at the chosen story thresholds only)."""
+    """Nested CV: each fold measured at the thresholds the other folds chose."""
     out: dict[str, object] = {}
     picks = {k: choose(grid, events, [f for f in range(n) if f != k]) for k in range(n)}
     for variant in VARIANTS:

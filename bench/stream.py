@@ -1,10 +1,11 @@
 """Streaming story assignment at scale: 1,000,000 articles already indexed, then a stream.
 
-    .venv/bin/python bench/stream.py [--preload 1000000] [--stream 5000]
+    .venv/bin/python bench/stream.py [--preload 1000000] [--stream 5000] [--terms N]
 
 What is synthetic (said plainly): the preloaded articles are random unit vectors with index
-terms drawn from a Zipf vocabulary, spread over the 365 days before the stream, in stories of
-1-8 articles (the last days fall inside the candidate window, so their postings are scanned).
+terms (``terms`` per article: the assigner's default unless ``--terms``) drawn from a Zipf
+vocabulary, spread over the 365 days before the stream, in stories of 1-8 articles (the last
+days fall inside the candidate window, so their postings are scanned).
 Stream articles get synthetic profiles shaped like real ones (whole-text, lead and 12
 sentence vectors near a story topic; ~150 lemmas, ~15 entities, ~200 shingles) so the
 pair-similarity model really runs on every rescored candidate. Encoding text with USE is not
@@ -49,7 +50,7 @@ def preload(assigner: StoryAssigner, n: int, rng: np.random.Generator) -> None:
         times = START - rng.integers(0, 365 * 24 * 60, m)
         times.sort()
         vecs = quantise(unit(rng.standard_normal((m, assigner.dims))))
-        words = rng.zipf(1.3, (m, 12)) % VOCAB
+        words = rng.zipf(1.3, (m, assigner.terms)) % VOCAB
         terms = [[term_key(f"l:w{w:05d}") for w in row] for row in words]
         stories = [f"old-{(start + i) // 4}" for i in range(m)]
         ids = [f"a{start + i:08d}" for i in range(m)]
@@ -103,9 +104,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--preload", type=int, default=1_000_000)
     ap.add_argument("--stream", type=int, default=5000)
+    ap.add_argument("--terms", type=int, help="index terms per article (default: the assigner's)")
     args = ap.parse_args()
     rng = np.random.default_rng(0)
-    assigner = StoryAssigner()
+    assigner = StoryAssigner(**({} if args.terms is None else {"terms": args.terms}))
     before = rss_bytes()
     t0 = time.perf_counter()
     preload(assigner, args.preload, rng)
