@@ -27,6 +27,22 @@ def app_on(store):
     return app, Client(app, headers={"Authorization": f"Bearer {TOKEN}"})
 
 
+def at_once(app, urls: list[str]) -> list:
+    """The answers to GETs of ``urls``, all sent at once to ``app``."""
+    import asyncio
+
+    import httpx
+
+    from tests.web.conftest import BASE_URL
+
+    async def burst() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as c:
+            return await asyncio.gather(*(c.get(url) for url in urls))
+
+    return asyncio.run(burst())
+
+
 def page_cache(app):
     """The PageCache middleware instance of a built app."""
     from storyline.web.pages import PageCache
@@ -93,13 +109,9 @@ def test_errors_writes_and_the_memory_store_are_not_kept(db: Path) -> None:
 
 def test_concurrent_requests_for_one_page_render_it_once(db: Path, monkeypatch) -> None:
     """Many clients asking for the same page at the same version wait for one rendering."""
-    import asyncio
     import time
 
-    import httpx
-
     from storyline.web import views
-    from tests.web.conftest import BASE_URL
 
     calls: list[str] = []
     real = views.story_view
@@ -111,14 +123,7 @@ def test_concurrent_requests_for_one_page_render_it_once(db: Path, monkeypatch) 
 
     monkeypatch.setattr(views, "story_view", slow_view)
     with open_store(db) as store:
-        app, _ = app_on(store)
-
-        async def many() -> list[httpx.Response]:
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as c:
-                return await asyncio.gather(*(c.get("/api/stories/s1") for _ in range(6)))
-
-        answers = asyncio.run(many())
+        answers = at_once(app_on(store)[0], ["/api/stories/s1"] * 6)
         assert {r.status_code for r in answers} == {200}
         assert len({r.text for r in answers}) == 1
         assert len(calls) == 1
@@ -127,14 +132,10 @@ def test_concurrent_requests_for_one_page_render_it_once(db: Path, monkeypatch) 
 def test_renderings_of_different_pages_take_turns(db: Path, monkeypatch) -> None:
     """A burst of pages not kept yet (every page after a commit) renders at most
     ``pages.RENDERS`` at once; every request is answered."""
-    import asyncio
     import threading
     import time
 
-    import httpx
-
     from storyline.web import pages, views
-    from tests.web.conftest import BASE_URL
 
     running, most, lock = [0], [0], threading.Lock()
     real = views.story_view
@@ -150,13 +151,6 @@ def test_renderings_of_different_pages_take_turns(db: Path, monkeypatch) -> None
 
     monkeypatch.setattr(views, "story_view", slow_view)
     with open_store(db) as store:
-        app, _ = app_on(store)
-
-        async def burst() -> list[httpx.Response]:
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as c:
-                return await asyncio.gather(*(c.get(f"/api/stories/s1?k={k}") for k in range(8)))
-
-        answers = asyncio.run(burst())
+        answers = at_once(app_on(store)[0], [f"/api/stories/s1?k={k}" for k in range(8)])
         assert [r.status_code for r in answers] == [200] * 8
         assert most[0] == pages.RENDERS < 8

