@@ -59,7 +59,7 @@ DATED_FJ_BUDGET = 0.02
 
 
 class FoldModel:
-    """What :func:`storyline.stories.similarity.score_profiles` needs of a model."""
+    """What :func:`storyline.stories.similarity.pair_scores` needs of a model."""
 
     def __init__(self, blend: Blend, features: tuple[str, ...]) -> None:
         self.blend, self.features, self.method = blend, features, "calibration.fold"
@@ -81,13 +81,6 @@ def load_stream(db: Path):
     return order, profiles, {a.url: a.id for a in order if a.url}
 
 
-class Scored:
-    __slots__ = ("score",)
-
-    def __init__(self, score: float) -> None:
-        self.score = score
-
-
 def install_fold_scores(models: dict, fold_of_profile: dict[int, int]) -> None:
     """Score each candidate pair with the model of the arriving article's fold (cached by
     profile identity: profiles stay alive across replays)."""
@@ -96,16 +89,17 @@ def install_fold_scores(models: dict, fold_of_profile: dict[int, int]) -> None:
 
     cache: dict[tuple[int, int], float] = {}
 
-    def score_profiles(pairs, variant="use"):
+    def pair_scores(pairs, variant="use"):
         for a, b in pairs:
             if (id(a), id(b)) not in cache:
                 model = models[fold_of_profile.get(id(a), 0)]
                 feats = F.pair_features(a, b)
                 x = np.array([[feats[k] for k in model.features]])
                 cache[(id(a), id(b))] = float(model.predict(x)[0])
-        return [Scored(cache[(id(a), id(b))]) for a, b in pairs]
+        return [cache[(id(a), id(b))] for a, b in pairs]
 
-    similarity.score_profiles = score_profiles  # type: ignore[assignment]
+    # the assigner ranks its candidates with similarity.pair_scores
+    similarity.pair_scores = pair_scores  # type: ignore[assignment]
 
 
 def rated(rows, url_to_id):

@@ -91,13 +91,13 @@ def main() -> None:
             text_fold[id(prof_of[url_to_id[f"semeval:{t}"]])] = fold_of(g, 5)
     install_fold_scores(models, text_fold)
     scored: set[tuple[int, int]] = set()
-    inner = similarity.score_profiles
+    inner = similarity.pair_scores
 
     def spy(candidates, variant="use"):
         scored.update((id(a), id(b)) for a, b in candidates)
         return inner(candidates, variant)
 
-    similarity.score_profiles = spy  # type: ignore[assignment]
+    similarity.pair_scores = spy  # type: ignore[assignment]
     story, links = replay(order, profiles, args.threshold)
     arrival = {a.id: i for i, a in enumerate(order)}
     causes = {"joined": 0, "not_candidate": 0, "best_elsewhere": 0}

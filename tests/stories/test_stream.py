@@ -124,3 +124,29 @@ def test_quiet_story_closes(seeds, profiles):
     assert len(assigner.stories()) == 2
     wide = {"quiet_hours": 24 * 10, "window_hours": 24 * 30}
     assert len(run([seeds[0], later], profiles, now=now, **wide).stories()) == 1
+
+
+def test_index_terms_do_not_depend_on_string_hashing():
+    """Terms without postings tie (every term of a new topic): they go by key, so a stream
+    indexes the same terms, and makes the same stories, in any process."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np\n"
+        "from storyline.stories import features as F\n"
+        "from storyline.stories.stream import StoryAssigner\n"
+        "z = np.zeros(512, np.float32)\n"
+        "p = F.Profile(language='de', chars=0, numbers=frozenset(), shingles=frozenset(),\n"
+        "    lemmas=frozenset(f'lemma{k:03d}' for k in range(60)),\n"
+        "    entities=frozenset(f'name{k}' for k in range(20)), use=z, use_lead=z,\n"
+        "    use_sentences=z[None])\n"
+        "print(StoryAssigner()._terms(p))\n"
+    )
+    runs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(seed)}, timeout=120).stdout
+        for seed in (1, 2, 3)
+    }  # fmt: skip
+    assert len(runs) == 1 and runs.pop().count(",") == StoryAssigner().terms - 1

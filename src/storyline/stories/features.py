@@ -214,7 +214,10 @@ def _profile(
 
 
 def _jaccard(a: frozenset[Any], b: frozenset[Any]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
+    if not a and not b:
+        return 0.0
+    shared = len(a & b)  # the union's size without building it
+    return shared / (len(a) + len(b) - shared)
 
 
 def _containment(a: frozenset[Any], b: frozenset[Any]) -> float:

@@ -154,11 +154,24 @@ def score_profiles(pairs: Sequence[tuple[F.Profile, F.Profile]], variant: str = 
     feats = [F.pair_features(a, b) for a, b in pairs]
     if not feats:
         return []
-    scores = model.predict(np.array([[f[k] for k in model.features] for f in feats]))
     return [
-        Similarity(round(float(s), 4), tuple((k, round(v, 4)) for k, v in f.items()), model.method)
-        for s, f in zip(scores, feats, strict=True)
+        Similarity(s, tuple((k, round(v, 4)) for k, v in f.items()), model.method)
+        for s, f in zip(_scores(model, feats), feats, strict=True)
     ]
+
+
+def pair_scores(
+    pairs: Sequence[tuple[F.Profile, F.Profile]], variant: str = DEFAULT
+) -> list[float]:
+    """The scores of :func:`score_profiles` alone (what the story assigner ranks its
+    candidates by), without rounding and packing every part of every pair."""
+    model = TreeModel.load(variant)
+    return _scores(model, [F.pair_features(a, b) for a, b in pairs]) if pairs else []
+
+
+def _scores(model: TreeModel, feats: list[dict[str, float]]) -> list[float]:
+    scores = model.predict(np.array([[f[k] for k in model.features] for f in feats]))
+    return [round(float(s), 4) for s in scores]
 
 
 def _text(x: str | Article) -> tuple[str, str | None]:

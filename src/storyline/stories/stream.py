@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, lru_cache
+from itertools import repeat
 
 import numpy as np
 
@@ -105,6 +106,23 @@ def term_key(term: str) -> int:
     """A stable 31-bit key of an index term (kept for the most recent terms: an article's
     ~300 terms were hashed twice per article, ~15% of the assignment's time)."""
     return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=4).digest(), "little") >> 1
+
+
+#: term -> key of recent entity ("e:") and lemma ("l:") terms, by kind (emptied when full).
+_KIND_KEYS: dict[str, dict[str, int]] = {"e:": {}, "l:": {}}
+_KIND_KEYS_MAX = 1 << 16
+
+
+def _kind_key(kind: str, term: str) -> int:
+    """``term_key(kind + term)``, looked up by ``term`` itself (a lemma or an entity of a
+    profile's set, whose hash Python keeps), without building the prefixed string."""
+    keys = _KIND_KEYS[kind]
+    key = keys.get(term)
+    if key is None:
+        if len(keys) >= _KIND_KEYS_MAX:
+            keys.clear()
+        key = keys[term] = term_key(kind + term)
+    return key
 
 
 @dataclass(slots=True)
@@ -414,11 +432,17 @@ class StoryAssigner:
 
     def _terms(self, prof: F.Profile) -> list[int]:
         """The article's rarest entities and lemmas (fewest postings so far) as keys."""
-        keys = [term_key("e:" + e) for e in prof.entities]
-        keys += [term_key("l:" + w) for w in prof.lemmas if len(w) >= 5]
-        keys = list(dict.fromkeys(keys))
-        keys.sort(key=lambda k: len(self.postings_.get(k, ())))
-        return keys[: self.terms]
+        ent, lem = _KIND_KEYS["e:"].get, _KIND_KEYS["l:"].get  # known terms: no Python call
+        keys = [ent(e) or _kind_key("e:", e) for e in prof.entities]
+        keys += [lem(w) or _kind_key("l:", w) for w in prof.lemmas if len(w) >= 5]
+        # in key order, then stably by posting size: ties (every term of a new topic has no
+        # posting yet) go by key, not by the order of a set, which changes with each
+        # process's string hashing (PYTHONHASHSEED), so the same stream gives the same
+        # stories in any process; the sizes in C loops, without a Python call per key
+        keys = sorted(set(keys))
+        sizes = list(map(len, map(self.postings_.get, keys, repeat((), len(keys)))))
+        order = sorted(range(len(keys)), key=sizes.__getitem__)
+        return [keys[i] for i in order[: self.terms]]
 
     def _close_quiet(self, t: int) -> None:
         """Close stories quiet for ``quiet_hours`` (swept at most once per stream hour)."""
@@ -449,7 +473,7 @@ class StoryAssigner:
         return [i for s in chosen for i in self.stories_[s].members[-last:]]
 
     def _best_match(self, prof: F.Profile, t: int, keys: list[int]) -> tuple[int, float | None]:
-        from storyline.stories.similarity import score_profiles
+        from storyline.stories.similarity import pair_scores
 
         self._close_quiet(t)
         cands = self._candidates(prof, t, keys)
@@ -459,8 +483,7 @@ class StoryAssigner:
         query = quantise(prof.use @ self.projection_)[0].astype(np.int32)
         approx = self.vectors_[cands].astype(np.int32) @ query
         cands = cands[np.argsort(-approx)[: self.rescore]]
-        sims = score_profiles([(prof, p) for p in self._cached(cands)], self.model)
-        scores = np.array([s.score for s in sims])
+        scores = np.array(pair_scores([(prof, p) for p in self._cached(cands)], self.model))
         best = int(np.argmin(scores))
         return int(cands[best]), float(scores[best])
 
