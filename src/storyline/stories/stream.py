@@ -35,7 +35,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache, lru_cache
+from functools import cache
 from itertools import repeat
 
 import numpy as np
@@ -101,27 +101,24 @@ def quantise(vectors: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(vectors * 127), -127, 127).astype(np.int8)
 
 
-@lru_cache(maxsize=1 << 16)
 def term_key(term: str) -> int:
-    """A stable 31-bit key of an index term (kept for the most recent terms: an article's
-    ~300 terms were hashed twice per article, ~15% of the assignment's time)."""
+    """A stable 31-bit key of an index term."""
     return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=4).digest(), "little") >> 1
 
 
-#: term -> key of recent entity ("e:") and lemma ("l:") terms, by kind (emptied when full).
+#: term -> ``term_key(kind + term)`` of recent entity ("e:") and lemma ("l:") terms, looked
+#: up by the term itself (a profile's set member, whose hash Python keeps), so a known term
+#: costs neither the prefixed string nor the hashing (emptied when full).
 _KIND_KEYS: dict[str, dict[str, int]] = {"e:": {}, "l:": {}}
 _KIND_KEYS_MAX = 1 << 16
 
 
-def _kind_key(kind: str, term: str) -> int:
-    """``term_key(kind + term)``, looked up by ``term`` itself (a lemma or an entity of a
-    profile's set, whose hash Python keeps), without building the prefixed string."""
+def _new_kind_key(kind: str, term: str) -> int:
+    """The key of a term not in :data:`_KIND_KEYS` yet, now kept there."""
     keys = _KIND_KEYS[kind]
-    key = keys.get(term)
-    if key is None:
-        if len(keys) >= _KIND_KEYS_MAX:
-            keys.clear()
-        key = keys[term] = term_key(kind + term)
+    if len(keys) >= _KIND_KEYS_MAX:
+        keys.clear()
+    key = keys[term] = term_key(kind + term)
     return key
 
 
@@ -433,8 +430,8 @@ class StoryAssigner:
     def _terms(self, prof: F.Profile) -> list[int]:
         """The article's rarest entities and lemmas (fewest postings so far) as keys."""
         ent, lem = _KIND_KEYS["e:"].get, _KIND_KEYS["l:"].get  # known terms: no Python call
-        keys = [ent(e) or _kind_key("e:", e) for e in prof.entities]
-        keys += [lem(w) or _kind_key("l:", w) for w in prof.lemmas if len(w) >= 5]
+        keys = [ent(e) or _new_kind_key("e:", e) for e in prof.entities]
+        keys += [lem(w) or _new_kind_key("l:", w) for w in prof.lemmas if len(w) >= 5]
         # in key order, then stably by posting size: ties (every term of a new topic has no
         # posting yet) go by key, not by the order of a set, which changes with each
         # process's string hashing (PYTHONHASHSEED), so the same stream gives the same
