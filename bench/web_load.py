@@ -155,11 +155,15 @@ def make_request(rng: random.Random, ids: tuple[list[str], list[str]], writes: f
     if rng.random() < writes:
         return "write", "POST", "/api/articles", {"json": uploads()}
     kind = rng.choice(READS)
+    return kind, "GET", read_url(rng, ids, kind), {}
+
+
+def read_url(rng: random.Random, ids: tuple[list[str], list[str]], kind: str) -> str:
+    """A page of read ``kind`` (one of :data:`READS`), drawn with ``rng``."""
     stories, articles = ids
-    url = {"list": f"/api/stories?offset={rng.randrange(0, 200)}", "search": "/?q=" + rng.choice(WORDS),
-           "story": f"/stories/{rng.choice(stories)}", "article": f"/articles/{rng.choice(articles)}",
-           "outlets": "/outlets"}[kind]  # fmt: skip
-    return kind, "GET", url, {}
+    return {"list": f"/api/stories?offset={rng.randrange(0, 200)}", "search": "/?q=" + rng.choice(WORDS),
+            "story": f"/stories/{rng.choice(stories)}", "article": f"/articles/{rng.choice(articles)}",
+            "outlets": "/outlets"}[kind]  # fmt: skip
 
 
 WORDS = ("Regierung Präsident Gespräche Wahl Corona Impfstoff Polizei Stadt Minister Bericht "
@@ -245,9 +249,7 @@ def warm_up(base: str, pool: list[dict[str, Any]], ids: Any) -> float:
     seconds = time.perf_counter() - started
     rng = random.Random(-1)
     for kind in READS:
-        while (request := make_request(rng, ids, 0.0, None))[0] != kind:
-            pass
-        httpx.get(base + request[2], timeout=60).raise_for_status()
+        httpx.get(base + read_url(rng, ids, kind), timeout=60).raise_for_status()
     return seconds
 
 
