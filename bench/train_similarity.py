@@ -154,12 +154,26 @@ def cross_validate(x, y, g, names) -> np.ndarray:
     return pred
 
 
+def recall_at(pred: np.ndarray, y: np.ndarray, share: float) -> tuple[float, float]:
+    """The pair-level ceiling of a join threshold: the score that joins ``share`` of the
+    unrelated pairs (rated >= 3.5) and the share of same-story pairs (<= 1.5) at or under it."""
+    cut = float(np.quantile(pred[y >= 3.5], share))
+    return cut, float(np.mean(pred[y <= 1.5] <= cut))
+
+
 def report(label: str, rows, y, pred) -> dict:
     out = {"pearson": pearson(pred, y), "auc": auc_same_story(pred, y), "by_language": {}}
     bylang = defaultdict(list)
     for i, r in enumerate(rows):
         bylang[f"{r['lang1']}-{r['lang2']}"].append(i)
     print(f"\n{label}: pearson {out['pearson']:.3f}  same-story AUC {out['auc']:.3f}")
+    for share in (0.02, 0.05):
+        cut, recall = recall_at(pred, y, share)
+        out[f"recall_at_{share}"] = {"score": cut, "recall": recall}
+        print(
+            f"  pairs rated <= 1.5 scoring at most {cut:.2f}: {recall:.3f} (that score joins "
+            f"{share:.0%} of the pairs rated >= 3.5)"
+        )
     for lp, idx in sorted(bylang.items(), key=lambda kv: -len(kv[1])):
         r = pearson(pred[idx], y[idx])
         out["by_language"][lp] = {"n": len(idx), "pearson": r}

@@ -47,20 +47,27 @@ def test_measure_counts_bands_per_scope(sq):
     assert out["de-de"]["recall"]["share"] == 1.0
 
 
-def test_dates_keep_a_group_within_two_days(sq):
-    rows = [_row("1_2", 1.0), _row("2_3", 4.0), _row("4_5", 1.0)]
+def test_dates_keep_pairs_within_two_days_and_spread_unrelated_ones(sq):
+    rows = [_row("1_2", 1.0), _row("2_3", 4.0), _row("4_5", 1.0), _row("5_6", 2.5)]
+    rows += [_row(f"{n}_{n + 1}", 4.0) for n in range(10, 60, 2)]
+    keys = {r["pair_id"]: [k for k, _, _ in sq.halves(r)] for r in rows}
+
+    def gap(when, pair):
+        a, b = keys[pair]
+        return abs((when[a] - when[b]).total_seconds()) / 3600
+
     when = sq.dates(rows)
-    group = sq.components(rows)
-    keys = sorted(when)
-    for a in keys:
-        for b in keys:
-            if group[a] == group[b]:
-                assert abs((when[a] - when[b]).total_seconds()) <= 48 * 3600
+    assert gap(when, "1_2") <= 48 and gap(when, "4_5") <= 48 and gap(when, "5_6") <= 48
+    unrelated = [gap(when, r["pair_id"]) for r in rows if r["Overall"] == "4.0"]
+    assert sum(g > 96 for g in unrelated) >= 0.8 * len(unrelated)  # spread over weeks
+    assert max(unrelated) > 24 * 7 * 4
+    strict = sq.dates(rows, apart=False)  # --dated groups: every rated pair within 2 days
+    assert all(gap(strict, r["pair_id"]) <= 48 for r in rows)
 
 
 def test_dev_subset_stream_meets_its_floor(sq, shared_data):
     rows = sq.read_pairs(shared_data / "semeval2022-dev" / "pairs.csv", SUBSET)
-    result = sq.run(rows, dated=False, db=None)
+    result = sq.run(rows, dated=None, db=None)
     overall = result["story"]["overall"]
     assert overall["recall"]["share"] >= FLOORS["recall"]
     assert overall["false_joins"]["share"] <= FLOORS["false_joins"]
