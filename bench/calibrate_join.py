@@ -2,10 +2,12 @@
 under grouped cross-validation.
 
     .venv/bin/python bench/calibrate_join.py [--db bench/out/stream.db] [--folds 5]
-                                             [--terms N]
+                                             [--terms N] [--model use|e5]
 
 Input: the database that ``bench/stream_quality.py --db bench/out/stream.db`` left (every
-SemEval-2022 dev text ingested as one stream, profiles stored; nothing is encoded here).
+SemEval-2022 dev text ingested as one stream, profiles stored; nothing is encoded here, but
+with ``--model e5`` the profiles get e5 vectors, encoded and cached in bench/out/e5_cache.npz,
+and the fold models are the e5 model's features refitted).
 
 Groups are the connected components of the rated pairs (texts linked by a pair, including the
 translated copies): a text, its pairs and its translations sit in one fold only. For each fold
@@ -85,6 +87,27 @@ def load_stream(db: Path):
     order = [articles[a] for a, _, _ in rows]
     profiles = [profile_from_bytes(d) for _, _, d in rows]
     return order, profiles, {a.url: a.id for a in order if a.url}
+
+
+def add_e5(order, profiles) -> list:
+    """``profiles`` with multilingual-e5-small vectors of the whole text and the lead, as
+    ``features.profiles`` computes them for the "e5" model (the ingest path profiles with USE
+    only). Vectors are cached by text hash in bench/out/e5_cache.npz (train_similarity's)."""
+    from storyline.stories import features as F
+    from storyline.stories.encoders import encode_e5
+    from storyline.stories.stream import article_text
+    from train_similarity import CACHE, cached
+
+    path = Path(str(CACHE).format("e5"))
+    cache = dict(np.load(path)) if path.exists() else {}
+    texts = [" ".join(article_text(a).split()) or "-" for a in order]
+    leads = [F.lead(t, F._segments(t, p.language)) for t, p in zip(texts, profiles, strict=True)]
+    known = len(cache)
+    vecs = F._unit(cached(encode_e5, cache)(texts + leads))
+    print(f"e5: {len(cache) - known} of {2 * len(texts)} passages encoded", file=sys.stderr)
+    np.savez(path, **cache)
+    n = len(texts)
+    return [replace(p, e5=vecs[i], e5_lead=vecs[n + i]) for i, p in enumerate(profiles)]
 
 
 def install_fold_scores(models: dict, fold_of_profile: dict[int, int]) -> None:
@@ -197,15 +220,18 @@ def pooled(results: list[dict[str, float]]) -> dict[str, float]:
     return out
 
 
-def load_rated(db: Path):
+def load_rated(db: Path, model: str = "use"):
     """What a stream database holds for the rated pairs: (feature names, pair rows, articles
-    in arrival order, their profiles, profile by id, url -> id, rated pairs, features, Overall)."""
+    in arrival order, their profiles, profile by id, url -> id, rated pairs, features, Overall).
+    With ``model="e5"`` the profiles get e5 vectors and the features are the e5 model's."""
     from storyline.stories import features as F
     from storyline.stories.similarity import TreeModel
 
-    names = TreeModel.load("use").features
+    names = TreeModel.load(model).features
     rows = read_pairs(PAIRS)
     order, profiles, url_to_id = load_stream(db)
+    if model == "e5":
+        profiles = add_e5(order, profiles)
     prof_of = dict(zip([a.id for a in order], profiles, strict=True))
     pairs = rated(rows, url_to_id)
     x = np.array(
@@ -220,6 +246,13 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "stream.db")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
+        "--model",
+        choices=("use", "e5"),
+        default="use",
+        help="pair model features: e5 adds multilingual-e5-small vectors to the stored "
+        "profiles (encoded here, cached) and refits the e5 model's features per fold",
+    )
+    parser.add_argument(
         "--terms", type=int, help="index terms per article (default: the assigner's)"
     )
     args = parser.parse_args()
@@ -228,9 +261,11 @@ def main() -> None:
     # against another job on a 2-core machine made a 95 s run take over 9 minutes
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(1)
     start = time.perf_counter()
-    names, rows, order, profiles, prof_of, url_to_id, pairs, x, y = load_rated(args.db)
+    names, rows, order, profiles, prof_of, url_to_id, pairs, x, y = load_rated(
+        args.db, args.model
+    )
+    threadpool_limits(1)  # after the e5 encoder, which may use every core
     when = {f"semeval:{k}": v for k, v in dates(rows).items()}
     grouped = {f"semeval:{k}": v for k, v in dates(rows, apart=False).items()}
     fold = [fold_of(p[4], args.folds) for p in pairs]
