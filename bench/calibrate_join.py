@@ -262,9 +262,7 @@ def main() -> None:
     from threadpoolctl import threadpool_limits
 
     start = time.perf_counter()
-    names, rows, order, profiles, prof_of, url_to_id, pairs, x, y = load_rated(
-        args.db, args.model
-    )
+    names, rows, order, profiles, prof_of, url_to_id, pairs, x, y = load_rated(args.db, args.model)
     threadpool_limits(1)  # after the e5 encoder, which may use every core
     when = {f"semeval:{k}": v for k, v in dates(rows).items()}
     grouped = {f"semeval:{k}": v for k, v in dates(rows, apart=False).items()}
