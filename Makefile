@@ -17,7 +17,7 @@ $(VENV)/.run: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.run
-	$(PIP) install -q -e '.[web,dev,ray]'
+	$(PIP) install -q -e '.[web,dev,ray,embed]'
 	touch $@
 
 run: $(VENV)/.run

@@ -121,29 +121,33 @@ def write_stream(path: Path, rows: list[dict[str, str]], dated: str | None) -> i
     return len(seen)
 
 
-def cached_encoder(cache: dict[str, np.ndarray]):
-    """USE with a text -> vector cache (SHA-1 keys); installed where the profiles get it."""
-    from storyline.stories import similarity
-    from storyline.stories.encoders import encode_use
+def cached_encoder(cache: dict[str, np.ndarray], name: str = "use"):
+    """USE (or e5) with a text -> vector cache (SHA-1 keys); installed where the profiles get
+    it."""
+    from storyline.stories import encoders, similarity
+
+    inner, dims = getattr(encoders, f"encode_{name}"), {"use": 512, "e5": 384}[name]
 
     def encode(texts: list[str]) -> np.ndarray:
         keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
         todo = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cache))
-        for t, v in zip(todo, encode_use(todo) if todo else [], strict=True):
+        for t, v in zip(todo, inner(todo) if todo else [], strict=True):
             cache[hashlib.sha1(t.encode()).hexdigest()] = v
-        return np.stack([cache[k] for k in keys]) if keys else np.zeros((0, 512), np.float32)
+        return np.stack([cache[k] for k in keys]) if keys else np.zeros((0, dims), np.float32)
 
-    similarity.encode_use = encode  # type: ignore[assignment]
+    setattr(similarity, f"encode_{name}", encode)
 
 
-def ingest_stream(db: Path, stream: Path) -> tuple[dict[str, str], dict[str, str], dict, float]:
+def ingest_stream(
+    db: Path, stream: Path, model: str | None = None
+) -> tuple[dict[str, str], dict[str, str], dict, float]:
     """Ingest; returns (url -> story id, url -> event id, seed ids, seconds)."""
     from storyline.pipeline import ingest
     from storyline.store import open_store
 
     with open_store(db) as store:
         start = time.perf_counter()
-        report = ingest(store, [stream, *SEEDS])
+        report = ingest(store, [stream, *SEEDS], model=model)
         took = time.perf_counter() - start
         if report.failures:
             print(f"{len(report.failures)} inputs failed: {report.failures[:3]}", file=sys.stderr)
@@ -187,11 +191,13 @@ def measure(rows: list[dict[str, str]], group: dict[str, str]) -> dict[str, obje
     return out
 
 
-def run(rows: list[dict[str, str]], dated: str | None, db: Path | None) -> dict[str, object]:
+def run(
+    rows: list[dict[str, str]], dated: str | None, db: Path | None, model: str | None = None
+) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         stream = Path(tmp) / "stream.jsonl"
         n = write_stream(stream, rows, dated)
-        story, event, seeds, took = ingest_stream(db or Path(tmp) / "s.db", stream)
+        story, event, seeds, took = ingest_stream(db or Path(tmp) / "s.db", stream, model)
     seed_paths = [u for u in story if not u.startswith("semeval:")]
     seed = {
         "same_story": len({story[u] for u in seed_paths}) == 1 and len(seed_paths) == 2,
@@ -199,6 +205,7 @@ def run(rows: list[dict[str, str]], dated: str | None, db: Path | None) -> dict[
     }
     return {
         "dated": dated,
+        "model": model or "use",
         "texts": n,
         "ingest_seconds": round(took, 1),
         "stories_per_article": round(len(set(story.values())) / max(len(story), 1), 4),
@@ -226,17 +233,28 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     )
     parser.add_argument("--db", type=Path, default=None, help="keep the database here")
     parser.add_argument("--no-cache", action="store_true", help="do not cache USE vectors")
+    parser.add_argument(
+        "--model",
+        choices=("use", "e5"),
+        default=None,
+        help="pair model (storyline ingest --model); e5 vectors are cached in "
+        "bench/out/e5_cache.npz",
+    )
     args = parser.parse_args(argv)
     if not args.pairs.exists():
         result: dict[str, object] = {"skipped": f"{args.pairs} not found"}
         print(json.dumps(result))
         return result
-    cache = {} if args.no_cache or not CACHE.exists() else dict(np.load(CACHE))
-    cached_encoder(cache)
-    result = run(read_pairs(args.pairs, args.limit), args.dated, args.db)
+    caches = {}
+    for name in ("use", "e5") if args.model == "e5" else ("use",):
+        path = CACHE.with_name(f"{name}_cache.npz")
+        caches[path] = {} if args.no_cache or not path.exists() else dict(np.load(path))
+        cached_encoder(caches[path], name)
+    result = run(read_pairs(args.pairs, args.limit), args.dated, args.db, args.model)
     if not args.no_cache:
         CACHE.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(CACHE, **cache)
+        for path, cache in caches.items():
+            np.savez(path, **cache)
     print(json.dumps(result, indent=1))
     return result
 

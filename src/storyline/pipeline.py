@@ -200,10 +200,12 @@ def ingest(
     progress: Progress | None = None,
     engine: Engine | None = None,
     fetcher: Fetcher | None = None,
+    model: str | None = None,
 ) -> IngestReport:
     """Read, clean and store inputs, then regroup and compare the stored articles. The
     store's own database files are never read as inputs. URLs and the pages feeds and
-    sitemaps link to are fetched with ``fetcher`` when one is given.
+    sitemaps link to are fetched with ``fetcher`` when one is given. ``model``: the pair
+    model stories are assigned with (see :func:`assign_stream`; None: the database's).
 
     With an ``engine`` (:func:`storyline.scale.open_engine`) the per-article work (cleaning,
     story profiles) and the per-story work (comparison, analysis) run on it; reading, story
@@ -214,13 +216,13 @@ def ingest(
     if engine is None:
         items = prepare(paths, source=source, format=format, max_bytes=max_bytes, progress=progress,
                         skip=own, fetcher=fetcher)  # fmt: skip
-        return store_items(store, items)
+        return store_items(store, items, model=model)
     from storyline.ingest import MAX_BYTES, read
 
     read_items = read(paths, source=source, format=format, max_bytes=max_bytes or MAX_BYTES,
                       skip=own, fetcher=fetcher)  # fmt: skip
     prepared = prepare_on(engine, read_items, progress=progress)
-    return store_items(store, prepared, engine=engine)
+    return store_items(store, prepared, engine=engine, model=model)
 
 
 def prepare_on(
@@ -251,9 +253,10 @@ def store_items(
     items: Iterable[Article | Failure],
     *,
     engine: Engine | None = None,
+    model: str | None = None,
 ) -> IngestReport:
     """Store cleaned articles (idempotent), then regroup; failures are passed through.
-    ``engine`` as for :func:`assign_stream`.
+    ``engine`` and ``model`` as for :func:`assign_stream`.
 
     Everything is written in one ``store.batch()``: killed at any instant, the database is as
     before the call or as after it. Work an earlier, interrupted version left stranded
@@ -268,7 +271,7 @@ def store_items(
         added = store.add_articles(articles) if articles else []
         faults.point("ingest.stored")
         fresh = [a for a, is_new in zip(articles, added, strict=True) if is_new]
-        stories = _finish(store, fresh, resumed, engine=engine)
+        stories = _finish(store, fresh, resumed, engine=engine, model=model)
     new = tuple(a.id for a in fresh)
     old = tuple(a.id for a, is_new in zip(articles, added, strict=True) if not is_new)
     return IngestReport(new, old, failures, stories, resumed if resumed.total else None)
@@ -332,6 +335,7 @@ def _finish(
     stranded: Pending,
     *,
     engine: Engine | None = None,
+    model: str | None = None,
 ) -> int:
     """Index, assign, compare and analyse the ``fresh`` articles and whatever ``stranded``
     says is undone (``engine``: as for :func:`assign_stream`); returns how many stories
@@ -341,7 +345,7 @@ def _finish(
         update_reuse(store, fresh)  # catches up stored articles the index has not seen
         faults.point("ingest.reused")
     assign = fresh or stranded.unassigned
-    stories = restory(store, engine=engine) if assign else store.count_stories()
+    stories = restory(store, engine=engine, model=model) if assign else store.count_stories()
     missing = store.stories_without_analysis()
     if missing:
         store_analyses(store, [story_report(store, sid) for sid in missing])
@@ -361,6 +365,7 @@ def restory(
     *,
     method: str = "stories.stream.v1",
     engine: Engine | None = None,
+    model: str | None = None,
 ) -> int:
     """Update the stored stories and their comparisons (a story whose articles did not change
     keeps its stored comparison); returns how many stories there are.
@@ -371,7 +376,7 @@ def restory(
     :func:`assign_stream`). "stories.group.v1": regroup every stored article in one batch,
     keep the ids of the stored stories they continue, then replay the corrections."""
     if method == "stories.stream.v1":
-        return assign_stream(store, engine=engine)
+        return assign_stream(store, engine=engine, model=model)
     if method != "stories.group.v1":
         raise ValueError(f"unknown story method {method!r}; use stories.stream.v1 or .group.v1")
     from storyline.stories import group
@@ -609,21 +614,25 @@ def explained(
     report: StoryReport,
     corrections: Iterable[Correction] = (),
     *,
-    model: str = "use",
+    model: str | None = None,
     store: Store | None = None,
     profiles: Sequence[Profile] | None = None,
 ) -> StoryReport:
     """The report with ``extras["membership"]``: one Membership per article saying why it is in
     the story. With ``store`` (and the "use" model) the members' profiles stored at ingest are
     used (or ``profiles``, the members' profiles as stored, when the caller has read them);
+    ``model`` None: the model that assigned them (e5 when they all carry e5 vectors, as in a
+    ``--model e5`` database; else use);
     else, or when one is missing, every member is encoded again (~0.1 s each). An article a
     recorded correction placed says so ("moved", "split", "merged") and is pinned."""
     if "membership" in report.extras:
         return report
     from storyline.stories.explain import explain_story
 
-    if profiles is None and store and model == "use":
+    if profiles is None and store and model in (None, "use"):
         profiles = stored_profiles(store, report.story.articles)
+    if model is None:  # the model that assigned them: e5 when the profiles carry e5 vectors
+        model = "e5" if profiles and all(p.e5 is not None for p in profiles) else "use"
     placed = _placed_by(corrections)
     members = tuple(
         replace(m, reason=placed[m.article], pinned=True) if m.article in placed else m
@@ -755,7 +764,7 @@ def _now():
     return datetime.now(UTC)
 
 
-def assign_stream(store: Store, *, engine: Engine | None = None) -> int:
+def assign_stream(store: Store, *, engine: Engine | None = None, model: str | None = None) -> int:
     """Assign every stored article that has no stored profile yet (new ones, or all of a
     database from before streaming) with the streaming assigner; returns how many stories
     there are. The assigner resumes from its saved state when that state has seen every
@@ -763,7 +772,11 @@ def assign_stream(store: Store, *, engine: Engine | None = None) -> int:
     else it is rebuilt by replaying the stored profiles and corrections. Only the stories
     that changed are compared and written, in one transaction with the new profiles and the
     new state. ``engine``: where the new articles are profiled and the changed stories
-    compared and analysed (here and on this machine's cores when None)."""
+    compared and analysed (here and on this machine's cores when None). ``model``: the pair
+    model, "use" or "e5" (``pip install 'storyline[embed]'``; e5 vectors in every profile,
+    its own thresholds, ~0.5 s more CPU per article); a database keeps the model of its
+    first assignment, None follows it, and another model raises
+    :class:`~storyline.errors.StoreError` (its stored profiles were made for that one)."""
     from storyline.model import AssignerState, Assignment
     from storyline.stories.profile_codec import profile_to_bytes
     from storyline.stories.replay import arrival_order, titled
@@ -771,7 +784,7 @@ def assign_stream(store: Store, *, engine: Engine | None = None) -> int:
 
     enter("assign")
     corrections = store.corrections()
-    assigner, articles = _resume_assigner(store, corrections)
+    assigner, articles = _resume_assigner(store, corrections, model)
     fresh_ids = [a for a in store.article_ids() if a not in assigner.index_]
     fresh = arrival_order(_load(store, articles, fresh_ids))
     enter("profile")
@@ -922,9 +935,10 @@ def _load(store: Store, articles: dict[str, Article], ids: Sequence[str]) -> lis
 
 
 def _resume_assigner(
-    store: Store, corrections: Sequence[Correction]
+    store: Store, corrections: Sequence[Correction], model: str | None = None
 ) -> tuple[StoryAssigner, dict[str, Article]]:
-    """(assigner, articles read): from the saved state when it is current, else replayed."""
+    """(assigner, articles read): from the saved state when it is current, else replayed,
+    with the database's pair model (see :func:`assign_stream` for ``model``)."""
     from storyline.stories.profile_codec import profile_from_bytes
     from storyline.stories.replay import apply_upto, replay
     from storyline.stories.state_codec import state_from_bytes, uses_defaults
@@ -941,12 +955,27 @@ def _resume_assigner(
             assigner: StoryAssigner | None = state_from_bytes(saved.data)
         except ValueError:
             assigner = None
-        if assigner is not None and uses_defaults(assigner):
-            apply_upto(assigner, corrections, saved.corrections, len(corrections))
-            assigner.profile_loader_ = loader
-            return assigner, {}
+        if assigner is not None:
+            model = _same_model(assigner.model, model)
+            if uses_defaults(assigner):
+                apply_upto(assigner, corrections, saved.corrections, len(corrections))
+                assigner.profile_loader_ = loader
+                return assigner, {}
     articles = {a.id: a for a in store.articles()}
-    rows = store.story_profiles()
-    assigner = replay(articles, [(a, n, profile_from_bytes(d)) for a, n, d in rows], corrections)
+    stored = [(a, n, profile_from_bytes(d)) for a, n, d in store.story_profiles()]
+    if stored:  # the model the stored profiles were made for
+        model = _same_model("e5" if all(p.e5 is not None for _, _, p in stored) else "use", model)
+    assigner = replay(articles, stored, corrections, model=model or "use")
     assigner.profile_loader_ = loader
     return assigner, articles
+
+
+def _same_model(stored: str, asked: str | None) -> str:
+    """The database's pair model, or StoreError when another one is asked for."""
+    if asked is not None and asked != stored:
+        raise StoreError(
+            f"this database's stories are assigned with the {stored!r} pair model; "
+            f"it cannot switch to {asked!r} (its stored profiles were made for {stored!r}): "
+            f"ingest with --model {stored} or into a new database"
+        )
+    return stored

@@ -149,3 +149,14 @@ def test_index_terms_do_not_depend_on_string_hashing():
         for seed in (1, 2, 3)
     }  # fmt: skip
     assert len(runs) == 1 and runs.pop().count(",") == StoryAssigner().terms - 1
+
+
+def test_thresholds_follow_the_pair_model():
+    from storyline.stories.stream import THRESHOLDS
+
+    assert (StoryAssigner().join_below, StoryAssigner().event_below) == THRESHOLDS["use"]
+    e5 = StoryAssigner(model="e5")
+    assert (e5.join_below, e5.event_below) == THRESHOLDS["e5"]
+    assert StoryAssigner(model="e5", join_below=1.5).event_below == 1.5  # never above the join
+    with pytest.raises(ValueError, match="unknown pair model"):
+        StoryAssigner(model="bert")

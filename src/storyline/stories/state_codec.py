@@ -153,5 +153,5 @@ def _states(
 def uses_defaults(a: StoryAssigner) -> bool:
     """Whether ``a`` runs with today's default settings (a state saved under other defaults
     is rebuilt instead of resumed, so a settings change takes effect)."""
-    default = StoryAssigner()
+    default = StoryAssigner(model=a.model)
     return all(getattr(a, k) == getattr(default, k) for k in SETTINGS)

@@ -174,6 +174,11 @@ class _Centroids:
         return [self.story[i] for i in best]
 
 
+#: ``join_below`` and ``event_below`` per pair model, fitted on the real dev stream under
+#: grouped cross-validation (bench/calibrate_join.py [--model e5]; docs/stories.md).
+THRESHOLDS = {"use": (2.3, 2.0), "e5": (2.4, 1.9)}
+
+
 class StoryAssigner:
     """Online story assignment (scikit-learn style: settings keyword-only, learned state in
     attributes ending in ``_``; :meth:`partial_fit` assigns, :meth:`predict` looks up)."""
@@ -183,8 +188,8 @@ class StoryAssigner:
         *,
         quiet_hours: float = 72.0,
         window_hours: float = 96.0,
-        join_below: float = 2.3,
-        event_below: float = 2.0,
+        join_below: float | None = None,
+        event_below: float | None = None,
         candidates: int = 64,
         rescore: int = 8,
         terms: int = 24,
@@ -196,8 +201,12 @@ class StoryAssigner:
         model: str = "use",
         seed: int = 0,
     ) -> None:
-        self.quiet_hours, self.window_hours, self.join_below = quiet_hours, window_hours, join_below
-        self.event_below = min(event_below, join_below)
+        if model not in THRESHOLDS:
+            raise ValueError(f"unknown pair model {model!r}; use one of {sorted(THRESHOLDS)}")
+        join, event = THRESHOLDS[model]
+        join = join if join_below is None else join_below
+        self.quiet_hours, self.window_hours, self.join_below = quiet_hours, window_hours, join
+        self.event_below = min(event if event_below is None else event_below, join)
         self.candidates, self.rescore, self.terms = candidates, rescore, terms
         self.postings_scan, self.dims, self.min_words = postings_scan, dims, min_words
         self.max_future_hours, self.max_profiles = max_future_hours, max_profiles
