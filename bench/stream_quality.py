@@ -2,7 +2,7 @@
 stream through the real ingest path (`pipeline.ingest`, as `storyline ingest` runs it).
 
     .venv/bin/python bench/stream_quality.py [--pairs PATH] [--limit N] [--dated [groups]]
-        [--db FILE]
+        [--db FILE] [--model use|e5] [--no-cache]
 
 Each distinct text of ../shared/data/semeval2022-dev/pairs.csv becomes one JSONL record
 (``text`` and a ``url`` naming its pair half: no title, no date, no language, no outlet),
@@ -21,8 +21,10 @@ under 3.5 share a 2-day slot; slots are spread over 26 weeks, seeded), so time c
 ``--dated groups`` is the stricter variant: every connected group of rated pairs, the
 unrelated pairs included, shares a slot (the unrelated pairs of this set meet within 2 days). Prints one JSON object. Skips (exit 0, ``{"skipped": ...}``) when the data is absent.
 
-USE vectors are cached by the SHA-1 of the encoded text in bench/out/use_cache.npz (the same
-cache bench/train_similarity.py fills), so a second run skips the encoder (~0.1 s/article).
+``--model e5`` ingests with ``storyline ingest --model e5`` (e5 vectors cached in
+bench/out/e5_cache.npz as well). USE vectors are cached by the SHA-1 of the encoded text in
+bench/out/use_cache.npz (the same cache bench/train_similarity.py fills), so a second run
+skips the encoder (~0.1 s/article).
 The similarity model was trained on these pairs (in-sample for the scores); the join
 decision was calibrated on them under grouped cross-validation (bench/calibrate_join.py).
 """
@@ -205,7 +207,7 @@ def run(
     }
     return {
         "dated": dated,
-        "model": model or "use",
+        "model": model or "the database's (use for a new one)",
         "texts": n,
         "ingest_seconds": round(took, 1),
         "stories_per_article": round(len(set(story.values())) / max(len(story), 1), 4),
