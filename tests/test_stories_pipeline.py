@@ -365,3 +365,12 @@ def test_e5_database_assigns_with_e5_and_its_thresholds(tmp_path):
         other.write_text("Der Bundesrat hat am Mittwoch neue Regeln beschlossen.\n" * 3)
         with pytest.raises(StoreError, match="'e5' pair model"):
             ingest(store, [other], model="use")
+
+
+def test_ingest_model_option_names_the_database_model(tmp_path):
+    db, _ = _seed_db(tmp_path)
+    extra = _write(tmp_path, "extra", "Der Bundesrat hat neue Regeln fuer Banken beschlossen.")
+    code, out = _run("ingest", extra, "--db", db, "--quiet", "--model", "e5")
+    assert code == 1 and "assigned with the 'use' pair model" in out, out
+    code, out = _run("ingest", extra, "--db", db, "--quiet", "--model", "use")
+    assert code == 0 and "ingested 1" in out, out
