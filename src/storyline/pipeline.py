@@ -619,12 +619,12 @@ def explained(
     profiles: Sequence[Profile] | None = None,
 ) -> StoryReport:
     """The report with ``extras["membership"]``: one Membership per article saying why it is in
-    the story. With ``store`` (and the "use" model) the members' profiles stored at ingest are
-    used (or ``profiles``, the members' profiles as stored, when the caller has read them);
-    ``model`` None: the model that assigned them (e5 when they all carry e5 vectors, as in a
-    ``--model e5`` database; else use);
-    else, or when one is missing, every member is encoded again (~0.1 s each). An article a
-    recorded correction placed says so ("moved", "split", "merged") and is pinned."""
+    the story. With ``store`` (and ``model`` None or "use") the members' profiles stored at
+    ingest are used (or ``profiles``, the members' profiles as stored, when the caller has read
+    them); else, or when one is missing, every member is encoded again (~0.1 s each).
+    ``model`` None is the model that assigned them: e5 when the profiles all carry e5 vectors
+    (a ``--model e5`` database), else use. An article a recorded correction placed says so
+    ("moved", "split", "merged") and is pinned."""
     if "membership" in report.extras:
         return report
     from storyline.stories.explain import explain_story
