@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +87,15 @@ def test_title_is_the_earliest_title_else_first_sentence(others) -> None:
     assert story.title == "Früher Titel"
     (untitled,) = group([others[0]])
     assert untitled.title and untitled.title.startswith("Der FC Basel hat am Samstag")
+
+
+def test_title_compares_naive_and_aware_dates() -> None:
+    """Readers keep a date naive when the input names no offset: it is read as UTC (as the
+    assigner reads it), not compared with an aware one (a TypeError before)."""
+    naive = _article("x", STORM, title="Naiv 09:00 UTC", published=datetime(2024, 1, 1, 9))
+    aware = datetime(2024, 1, 1, 10, tzinfo=timezone(timedelta(hours=2)))  # 08:00 UTC
+    (story,) = group([naive, _article("y", STORM, title="Mit Zone 08:00 UTC", published=aware)])
+    assert story.title == "Mit Zone 08:00 UTC"
 
 
 def test_similarity_matrix_is_symmetric(seeds, others) -> None:

@@ -129,7 +129,11 @@ def story_id(article_ids: Sequence[str]) -> str:
 
 
 def _title(members: Sequence[Article]) -> str | None:
-    dated = sorted(members, key=lambda a: (a.published is None, a.published or 0))
+    from storyline.stories.stream import minutes  # naive dates as UTC, as the assigner reads them
+
+    dated = sorted(
+        members, key=lambda a: (a.published is None, minutes(a.published) if a.published else 0)
+    )
     for article in dated:
         if article.title:
             return article.title
