@@ -17,8 +17,8 @@ candidates with model k, so every rated pair of fold k is scored by a model that
 it (the other candidate pairs are not rated pairs: no model saw them). The whole stream is
 replayed (arrival order as ingested; no dates / the dates of ``stream_quality.dates``: a
 pair's texts within 2 days, unrelated ones spread over weeks, and, reported only, the stricter
-``--dated groups`` dates of stream_quality.py) at every story threshold of the grid and the pairs are measured per fold. The event level is
-read off the same replays (an article joins its best match's event when the score is at most
+``--dated groups`` dates of stream_quality.py) at every story threshold of the grid and the
+pairs are measured per fold. The event level is read off the same replays (an article joins its best match's event when the score is at most
 the event threshold).
 
 Thresholds are then chosen per fold on the other folds' measurements (nested: the measured
@@ -100,8 +100,7 @@ def add_e5(order, profiles) -> list:
 
     path = Path(str(CACHE).format("e5"))
     cache = dict(np.load(path)) if path.exists() else {}
-    texts = [" ".join(article_text(a).split()) or "-" for a in order]
-    leads = [F.lead(t, F._segments(t, p.language)) for t, p in zip(texts, profiles, strict=True)]
+    texts, _, leads = F.prepared([article_text(a) for a in order], [p.language for p in profiles])
     known = len(cache)
     vecs = F._unit(cached(encode_e5, cache)(texts + leads))
     print(f"e5: {len(cache) - known} of {2 * len(texts)} passages encoded", file=sys.stderr)

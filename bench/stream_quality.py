@@ -19,7 +19,8 @@ at the event level. ``--dated`` gives the texts dates as the issue asks: the tex
 within 2 days of each other, unrelated ones spread over weeks (texts connected by pairs rated
 under 3.5 share a 2-day slot; slots are spread over 26 weeks, seeded), so time can help.
 ``--dated groups`` is the stricter variant: every connected group of rated pairs, the
-unrelated pairs included, shares a slot (the unrelated pairs of this set meet within 2 days). Prints one JSON object. Skips (exit 0, ``{"skipped": ...}``) when the data is absent.
+unrelated pairs included, shares a slot (the unrelated pairs of this set meet within 2
+days). Prints one JSON object. Skips (exit 0, ``{"skipped": ...}``) when the data is absent.
 
 ``--model e5`` ingests with ``storyline ingest --model e5`` (e5 vectors cached in
 bench/out/e5_cache.npz as well). USE vectors are cached by the SHA-1 of the encoded text in
@@ -81,10 +82,9 @@ def components(rows: list[dict[str, str]], below: float | None = None) -> dict[s
 
     for row in rows:
         (a, _, _), (b, _, _) = halves(row)
+        root_a, root_b = find(a), find(b)  # every text gets a group
         if below is None or float(row["Overall"]) < below:
-            parent[find(a)] = find(b)
-        else:
-            find(a), find(b)
+            parent[root_a] = root_b
     roots = {k: find(k) for k in list(parent)}
     numbers = {r: n for n, r in enumerate(sorted(set(roots.values())))}
     return {k: numbers[r] for k, r in roots.items()}
@@ -124,20 +124,12 @@ def write_stream(path: Path, rows: list[dict[str, str]], dated: str | None) -> i
 
 
 def cached_encoder(cache: dict[str, np.ndarray], name: str = "use"):
-    """USE (or e5) with a text -> vector cache (SHA-1 keys); installed where the profiles get
-    it."""
+    """USE (or e5) with a text -> vector cache (SHA-1 keys, train_similarity.cached);
+    installed where the profiles get it."""
     from storyline.stories import encoders, similarity
+    from train_similarity import cached
 
-    inner, dims = getattr(encoders, f"encode_{name}"), {"use": 512, "e5": 384}[name]
-
-    def encode(texts: list[str]) -> np.ndarray:
-        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
-        todo = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cache))
-        for t, v in zip(todo, inner(todo) if todo else [], strict=True):
-            cache[hashlib.sha1(t.encode()).hexdigest()] = v
-        return np.stack([cache[k] for k in keys]) if keys else np.zeros((0, dims), np.float32)
-
-    setattr(similarity, f"encode_{name}", encode)
+    setattr(similarity, f"encode_{name}", cached(getattr(encoders, f"encode_{name}"), cache))
 
 
 def ingest_stream(

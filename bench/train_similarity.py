@@ -49,9 +49,12 @@ VERSION = "v2"
 
 
 def cached(encoder, cache: dict[str, np.ndarray]):
-    """``encoder`` with a text -> vector cache (SHA-1 keys), filled as texts come."""
+    """``encoder`` with a text -> vector cache (SHA-1 keys), filled as texts come (no texts:
+    the encoder's own empty answer, of the right width)."""
 
     def encode(texts: list[str]) -> np.ndarray:
+        if not texts:
+            return encoder([])
         keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cache))
         for t, v in zip(missing, encoder(missing) if missing else [], strict=True):

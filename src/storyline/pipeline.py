@@ -631,8 +631,8 @@ def explained(
 
     if profiles is None and store and model in (None, "use"):
         profiles = stored_profiles(store, report.story.articles)
-    if model is None:  # the model that assigned them: e5 when the profiles carry e5 vectors
-        model = "e5" if profiles and all(p.e5 is not None for p in profiles) else "use"
+    if model is None:  # the model that assigned them
+        model = _profiles_model(profiles or [])
     placed = _placed_by(corrections)
     members = tuple(
         replace(m, reason=placed[m.article], pinned=True) if m.article in placed else m
@@ -963,11 +963,17 @@ def _resume_assigner(
                 return assigner, {}
     articles = {a.id: a for a in store.articles()}
     stored = [(a, n, profile_from_bytes(d)) for a, n, d in store.story_profiles()]
-    if stored:  # the model the stored profiles were made for
-        model = _same_model("e5" if all(p.e5 is not None for _, _, p in stored) else "use", model)
+    if stored:
+        model = _same_model(_profiles_model([p for _, _, p in stored]), model)
     assigner = replay(articles, stored, corrections, model=model or "use")
     assigner.profile_loader_ = loader
     return assigner, articles
+
+
+def _profiles_model(profiles: Sequence[Profile]) -> str:
+    """The pair model ``profiles`` were made for: "e5" when they all carry e5 vectors (none:
+    "use")."""
+    return "e5" if profiles and all(p.e5 is not None for p in profiles) else "use"
 
 
 def _same_model(stored: str, asked: str | None) -> str:

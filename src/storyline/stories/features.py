@@ -157,6 +157,16 @@ def _unit(rows: np.ndarray) -> np.ndarray:
     return rows / np.maximum(norm, 1e-12)
 
 
+def prepared(
+    texts: Sequence[str], languages: Sequence[str | None]
+) -> tuple[list[str], list[list[str]], list[str]]:
+    """(whitespace-normalised texts, their sentences, their leads): what :func:`profiles`
+    encodes (e5 takes the texts and the leads)."""
+    flat = [" ".join(t.split()) or "-" for t in texts]
+    segs = [_segments(t, lang) for t, lang in zip(flat, languages, strict=True)]
+    return flat, segs, [lead(t, s) for t, s in zip(flat, segs, strict=True)]
+
+
 def profiles(
     texts: Sequence[str],
     languages: Sequence[str | None],
@@ -166,9 +176,7 @@ def profiles(
     """Profiles of ``texts``; all sentences of all texts are encoded in one batch. The title
     comes from the raw layout (a marked first line), so pass texts with their newlines."""
     raw = list(texts)
-    texts = [" ".join(t.split()) or "-" for t in raw]
-    segs = [_segments(t, lang) for t, lang in zip(texts, languages, strict=True)]
-    leads = [lead(t, s) for t, s in zip(texts, segs, strict=True)]
+    texts, segs, leads = prepared(raw, languages)
     titles = [title(r) for r in raw]
     flat = [s for group in segs for s in group]
     marked = [t for t in titles if t]
