@@ -1,7 +1,7 @@
 """Story quality on a real stream: every text of the SemEval-2022 dev pairs, ingested as ONE
 stream through the real ingest path (`pipeline.ingest`, as `storyline ingest` runs it).
 
-    .venv/bin/python bench/stream_quality.py [--pairs PATH] [--limit N] [--dated [groups]]
+    .venv/bin/python bench/stream_quality.py [--pairs PATH] [--limit N] [--dated [groups|dense]]
         [--db FILE] [--model use|e5] [--no-cache]
 
 Each distinct text of ../shared/data/semeval2022-dev/pairs.csv becomes one JSONL record
@@ -20,7 +20,7 @@ within 2 days of each other, unrelated ones spread over weeks (texts connected b
 under 3.5 share a 2-day slot; slots are spread over 26 weeks, seeded), so time can help.
 ``--dated groups`` is the stricter variant: every connected group of rated pairs, the
 unrelated pairs included, shares a slot (the unrelated pairs of this set meet within 2
-days). Prints one JSON object. Skips (exit 0, ``{"skipped": ...}``) when the data is absent.
+days). ``--dated dense`` spreads the slots over 2 weeks instead of 26 (a crowded stream). Prints one JSON object. Skips (exit 0, ``{"skipped": ...}``) when the data is absent.
 
 ``--model e5`` ingests with ``storyline ingest --model e5`` (e5 vectors cached in
 bench/out/e5_cache.npz as well). USE vectors are cached by the SHA-1 of the encoded text in
@@ -51,6 +51,8 @@ PAIRS = ROOT.parent / "shared" / "data" / "semeval2022-dev" / "pairs.csv"
 CACHE = ROOT / "bench" / "out" / "use_cache.npz"
 SEEDS = sorted((ROOT / "examples").glob("*.txt"))
 SAME, UNRELATED = 1.5, 3.5
+#: Days the 2-day slots of ``--dated dense`` are spread over (26 weeks otherwise).
+DENSE_DAYS = 14
 
 
 def read_pairs(path: Path, limit: int | None = None) -> list[dict[str, str]]:
@@ -90,25 +92,31 @@ def components(rows: list[dict[str, str]], below: float | None = None) -> dict[s
     return {k: numbers[r] for k, r in roots.items()}
 
 
-def dates(rows: list[dict[str, str]], seed: int = 0, *, apart: bool = True) -> dict[str, datetime]:
+def dates(
+    rows: list[dict[str, str]], seed: int = 0, *, apart: bool = True, days: float = 182
+) -> dict[str, datetime]:
     """A publication time per text, as the issue asks: the two texts of a pair within 2 days,
     unrelated ones spread over weeks. With ``apart`` (the default) the texts connected by
     pairs rated under 3.5 (same story and middle band) share a 2-day slot and the slots are
-    spread over 26 weeks, so the texts of a pair rated unrelated get independent slots (they
-    still meet when their slots fall close: ~4% within the 96-hour window); two unrelated texts
-    connected through related pairs stay close. Without it (``--dated groups``, the stricter
-    variant measured before 2026-12-06) every connected group of rated pairs, unrelated pairs
-    included, shares a slot."""
+    spread over ``days`` (26 weeks), so the texts of a pair rated unrelated get independent
+    slots (they still meet when their slots fall close: ~4% within the 96-hour window); two
+    unrelated texts connected through related pairs stay close. Without it (``--dated
+    groups``, the stricter variant measured before 2026-12-06) every connected group of rated
+    pairs, unrelated pairs included, shares a slot. ``--dated dense`` is ``apart`` over 14
+    days: the same stream 13 times as crowded in time (~180 texts a day, about half of the
+    unrelated pairs within the window), as a wire desk's day is."""
     rng = random.Random(seed)
     start = datetime(2020, 1, 1, tzinfo=UTC)
     group = components(rows, below=UNRELATED if apart else None)
-    base = {g: start + timedelta(days=rng.uniform(0, 182)) for g in sorted(set(group.values()))}
+    base = {g: start + timedelta(days=rng.uniform(0, days)) for g in sorted(set(group.values()))}
     return {k: base[g] + timedelta(hours=rng.uniform(0, 48)) for k, g in sorted(group.items())}
 
 
 def write_stream(path: Path, rows: list[dict[str, str]], dated: str | None) -> int:
-    """One JSONL record per distinct text; ``dated``: None, "pairs" or "groups" (see dates)."""
-    when = dates(rows, apart=dated == "pairs") if dated else {}
+    """One JSONL record per distinct text; ``dated``: None, "pairs", "groups" or "dense" (see
+    dates)."""
+    days = DENSE_DAYS if dated == "dense" else 182
+    when = dates(rows, apart=dated != "groups", days=days) if dated else {}
     seen: set[str] = set()
     with path.open("w", encoding="utf-8") as fh:
         for row in rows:
@@ -220,10 +228,10 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         "--dated",
         nargs="?",
         const="pairs",
-        choices=("pairs", "groups"),
+        choices=("pairs", "groups", "dense"),
         help="give the texts dates: a pair's texts within 2 days, unrelated ones spread over "
-        "weeks (pairs, the default); or every connected group of rated pairs within 2 days "
-        "(groups, stricter)",
+        "26 weeks (pairs, the default); the same over 2 weeks (dense); or every connected "
+        "group of rated pairs within 2 days (groups, stricter)",
     )
     parser.add_argument("--db", type=Path, default=None, help="keep the database here")
     parser.add_argument("--no-cache", action="store_true", help="do not cache USE vectors")

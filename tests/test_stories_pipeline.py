@@ -354,7 +354,7 @@ def test_e5_database_assigns_with_e5_and_its_thresholds(tmp_path):
         assert all(p.e5 is not None and p.e5.shape == (384,) for p in profiles)
         state = state_from_bytes(store.assigner_state().data)
         assert state.model == "e5"
-        assert (state.join_below, state.event_below) == THRESHOLDS["e5"]
+        assert (state.join_below, state.event_below, state.dated_margin) == THRESHOLDS["e5"]
         later = story.articles[1]  # explained with the model that assigned it
         shown = {m.article: m for m in explained(story_report(store, story.id), store=store)
                  .extras["membership"]}  # fmt: skip

@@ -63,6 +63,21 @@ def test_empty_assigner_round_trips():
     assert not uses_defaults(state_from_bytes(state_to_bytes(StoryAssigner(join_below=1.0))))
 
 
+def test_state_saved_before_dated_margin_restores_without_one():
+    """A state saved before ``dated_margin`` existed assigned with none: it restores with 0.0,
+    and when today's default differs, ``uses_defaults`` says rebuild."""
+    with np.load(io.BytesIO(state_to_bytes(StoryAssigner()))) as z:
+        members = {k: z[k] for k in z.files}
+    meta = json.loads(bytes(members["meta"]).decode())
+    del meta["settings"]["dated_margin"]
+    members["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
+    buf = io.BytesIO()
+    np.savez(buf, **members)
+    old = state_from_bytes(buf.getvalue())
+    assert old.dated_margin == 0.0
+    assert uses_defaults(old) == (StoryAssigner().dated_margin == 0.0)
+
+
 def test_other_bytes_are_refused():
     with pytest.raises(ValueError):
         state_from_bytes(b"not a state")

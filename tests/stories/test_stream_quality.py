@@ -63,6 +63,9 @@ def test_dates_keep_pairs_within_two_days_and_spread_unrelated_ones(sq):
     assert max(unrelated) > 24 * 7 * 4
     strict = sq.dates(rows, apart=False)  # --dated groups: every rated pair within 2 days
     assert all(gap(strict, r["pair_id"]) <= 48 for r in rows)
+    dense = sq.dates(rows, days=sq.DENSE_DAYS)  # --dated dense: the slots over 2 weeks
+    assert gap(dense, "1_2") <= 48 and gap(dense, "5_6") <= 48
+    assert max(gap(dense, r["pair_id"]) for r in rows) <= 24 * (sq.DENSE_DAYS + 2)
 
 
 def test_dev_subset_stream_meets_its_floor(sq, shared_data):

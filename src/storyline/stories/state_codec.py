@@ -25,8 +25,9 @@ from storyline.stories.stream import StoryAssigner, _Centroids, _StoryState
 
 FORMAT = "stories.state.v2"  # v2: events inside stories
 SETTINGS = (
-    "quiet_hours", "window_hours", "join_below", "event_below", "candidates", "rescore", "terms",
-    "postings_scan", "dims", "min_words", "max_future_hours", "max_profiles", "model", "seed",
+    "quiet_hours", "window_hours", "join_below", "event_below", "dated_margin", "candidates",
+    "rescore", "terms", "postings_scan", "dims", "min_words", "max_future_hours", "max_profiles",
+    "model", "seed",
 )  # fmt: skip
 _COLUMNS = {
     "times_": "q", "story_of_": "i", "best_": "i", "score_": "f", "reason_": "b",
@@ -99,7 +100,8 @@ def state_from_bytes(data: bytes) -> StoryAssigner:
             meta = json.loads(bytes(z["meta"]).decode())
             if meta.get("format") != FORMAT:
                 raise ValueError(f"not a {FORMAT} assigner state")
-            a = StoryAssigner(**meta["settings"])
+            # a state saved before dated_margin existed assigned without one
+            a = StoryAssigner(**{"dated_margin": 0.0, **meta["settings"]})
             _restore_articles(a, meta, z)
             _restore_stories(a, meta, z)
     except (ValueError, KeyError, TypeError, OSError, EOFError, zipfile.BadZipFile) as err:

@@ -5,14 +5,18 @@ How an article is placed (``stories.stream.v1``):
 1. Its time is ``published``; an undated article, or one dated more than
    ``max_future_hours`` after now, takes the stream clock (the latest time seen) instead and
    carries the note ``"undated"`` or ``"future_date"``.
-2. Candidates come from two compact indexes, never from all pairs: an inverted index of its
-   rarest entity-like tokens and lemmas (postings scanned newest first, within
-   ``window_hours``), and the int8 centroids of the open stories (a story closes after
+2. Candidates come from two compact indexes, never from all pairs: an inverted index of
+   entity-like tokens and lemmas (looked up with the article's ``terms`` rarest terms that
+   have postings, scanned newest first within ``window_hours``; the article is indexed under
+   its ``terms`` rarest), and the int8 centroids of the open stories (a story closes after
    ``quiet_hours`` without a new report). Candidates are ranked by the cosine of int8
    random projections of their USE vectors (``dims`` bytes per article).
 3. The ``rescore`` best candidates whose full profile is still cached are scored with the
    pair-similarity model (SemEval scale); the article joins the story of the best match when
-   that score is at most ``join_below`` and the match is within ``window_hours``.
+   that score is at most ``join_below`` and the match is within ``window_hours``. Time is
+   evidence too: when the article and a candidate both carry their own dates (neither is
+   undated nor future-dated), that candidate may join at ``join_below + dated_margin``; the
+   best match is the candidate whose score lies furthest under its own limit.
 4. Two levels: an *event* (tight: the same happening, what the sentence comparison is made
    on) lies inside a *story* (looser: the developing storyline). A joining article also joins
    the best match's event when the score is at most ``event_below``; else it opens a new
@@ -174,9 +178,12 @@ class _Centroids:
         return [self.story[i] for i in best]
 
 
-#: ``join_below`` and ``event_below`` per pair model, fitted on the real dev stream under
-#: grouped cross-validation (bench/calibrate_join.py [--model e5]; docs/stories.md).
-THRESHOLDS = {"use": (2.3, 2.0), "e5": (2.4, 1.9)}
+#: ``join_below``, ``event_below`` and ``dated_margin`` per pair model, fitted on the real dev
+#: stream under grouped cross-validation (bench/calibrate_join.py [--model e5];
+#: docs/stories.md).
+THRESHOLDS = {"use": (2.2, 2.0, 0.4), "e5": (2.4, 1.9, 0.0)}
+#: Notes of an article placed at the stream clock rather than at a date of its own.
+_CLOCKED = ("undated", "future_date")
 
 
 class StoryAssigner:
@@ -190,6 +197,7 @@ class StoryAssigner:
         window_hours: float = 96.0,
         join_below: float | None = None,
         event_below: float | None = None,
+        dated_margin: float | None = None,
         candidates: int = 64,
         rescore: int = 8,
         terms: int = 24,
@@ -203,10 +211,11 @@ class StoryAssigner:
     ) -> None:
         if model not in THRESHOLDS:
             raise ValueError(f"unknown pair model {model!r}; use one of {sorted(THRESHOLDS)}")
-        join, event = THRESHOLDS[model]
+        join, event, margin = THRESHOLDS[model]
         join = join if join_below is None else join_below
         self.quiet_hours, self.window_hours, self.join_below = quiet_hours, window_hours, join
         self.event_below = min(event if event_below is None else event_below, join)
+        self.dated_margin = margin if dated_margin is None else dated_margin
         self.candidates, self.rescore, self.terms = candidates, rescore, terms
         self.postings_scan, self.dims, self.min_words = postings_scan, dims, min_words
         self.max_future_hours, self.max_profiles = max_future_hours, max_profiles
@@ -368,9 +377,11 @@ class StoryAssigner:
         self, article: Article, prof: F.Profile, t: int, notes: tuple[str, ...] = ()
     ) -> None:
         short = len(words(article_text(article))) < self.min_words
-        keys = [] if short else self._terms(prof)  # the same before and after it is placed
-        best, score = (-1, None) if short else self._best_match(prof, t, keys)
-        joins = score is not None and score <= self.join_below
+        # the same before and after it is placed
+        keys, known = ([], []) if short else self._terms(prof)
+        dated = not any(n in _CLOCKED for n in notes)
+        best, score, limit = (-1, None, 0.0) if short else self._best_match(prof, t, known, dated)
+        joins = score is not None and score <= limit
         story = self._resolve(self.story_of_[best]) if joins else self._new_story(article.id, t)
         tight = joins and score is not None and score <= self.event_below
         event = (
@@ -436,8 +447,11 @@ class StoryAssigner:
         while len(self.profiles_) > self.max_profiles:
             self.profiles_.popitem(last=False)
 
-    def _terms(self, prof: F.Profile) -> list[int]:
-        """The article's rarest entities and lemmas (fewest postings so far) as keys."""
+    def _terms(self, prof: F.Profile) -> tuple[list[int], list[int]]:
+        """Keys of the article's rarest entities and lemmas (fewest postings so far): the
+        ``terms`` rarest, to index it under, and the ``terms`` rarest that some article is
+        indexed under already, to look candidates up with (a report with many terms of its
+        own would otherwise look up only terms nobody has, and find no one that way)."""
         ent, lem = _KIND_KEYS["e:"].get, _KIND_KEYS["l:"].get  # known terms: no Python call
         keys = [ent(e) or _new_kind_key("e:", e) for e in prof.entities]
         keys += [lem(w) or _new_kind_key("l:", w) for w in prof.lemmas if len(w) >= 5]
@@ -448,7 +462,8 @@ class StoryAssigner:
         keys = sorted(set(keys))
         sizes = list(map(len, map(self.postings_.get, keys, repeat((), len(keys)))))
         order = sorted(range(len(keys)), key=sizes.__getitem__)
-        return [keys[i] for i in order[: self.terms]]
+        known = [keys[i] for i in order if sizes[i]][: self.terms]
+        return [keys[i] for i in order[: self.terms]], known
 
     def _close_quiet(self, t: int) -> None:
         """Close stories quiet for ``quiet_hours`` (swept at most once per stream hour)."""
@@ -478,20 +493,31 @@ class StoryAssigner:
         chosen = self.open_.nearest(prof.use @ self.projection_, top)
         return [i for s in chosen for i in self.stories_[s].members[-last:]]
 
-    def _best_match(self, prof: F.Profile, t: int, keys: list[int]) -> tuple[int, float | None]:
+    def _best_match(
+        self, prof: F.Profile, t: int, keys: list[int], dated: bool = False
+    ) -> tuple[int, float | None, float]:
+        """(best candidate or -1, its score or None, the join limit that applies to it)."""
         from storyline.stories.similarity import pair_scores
 
         self._close_quiet(t)
         cands = self._candidates(prof, t, keys)
         cands = np.array([c for c in cands if self._reachable(int(c), t)], dtype=np.int64)
         if len(cands) == 0:
-            return -1, None
+            return -1, None, 0.0
         query = quantise(prof.use @ self.projection_)[0].astype(np.int32)
         approx = self.vectors_[cands].astype(np.int32) @ query
         cands = cands[np.argsort(-approx)[: self.rescore]]
         scores = np.array(pair_scores([(prof, p) for p in self._cached(cands)], self.model))
-        best = int(np.argmin(scores))
-        return int(cands[best]), float(scores[best])
+        limits = np.full(len(cands), self.join_below)
+        if dated and self.dated_margin:
+            limits += self.dated_margin * np.array([self._dated(int(c)) for c in cands])
+        best = int(np.argmin(scores - limits))
+        return int(cands[best]), float(scores[best]), float(limits[best])
+
+    def _dated(self, idx: int) -> bool:
+        """Whether an assigned article was placed at a date of its own (bulk-loaded ones
+        count as dated)."""
+        return not any(n in _CLOCKED for n in self.notes_.get(idx, ()))
 
     def _cached(self, idxs: np.ndarray) -> list[F.Profile]:
         """The cached profiles of ``idxs``, reading placeholders through the loader."""
