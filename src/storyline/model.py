@@ -7,7 +7,7 @@ Stages never mutate a record; they return a new one with :func:`dataclasses.repl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 #: Alignment kinds, strongest first.
 VERBATIM = "verbatim"
@@ -550,3 +550,10 @@ class FeedState:
     failures: int = 0
     next_poll: datetime | None = None
     error: str | None = None
+
+
+def aware(when: datetime) -> datetime:
+    """``when`` with a time zone: a naive datetime is taken as UTC (the one rule for dates
+    without an offset, wherever they are compared or subtracted); an aware one is returned
+    as it is."""
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -98,6 +98,20 @@ def test_title_compares_naive_and_aware_dates() -> None:
     assert story.title == "Mit Zone 08:00 UTC"
 
 
+def test_gaps_read_naive_dates_as_utc() -> None:
+    """One rule for a date without an offset (``model.aware``: UTC) in every gap: 08:00
+    naive and 10:00+02:00 are the same instant (the gaps stripped the zone before: 2 h)."""
+    from storyline.model import aware
+    from storyline.stories.explain import _gap
+    from storyline.stories.similarity import _gap_hours
+
+    naive = _article("x", STORM, published=datetime(2024, 1, 1, 8))
+    zoned = datetime(2024, 1, 1, 10, tzinfo=timezone(timedelta(hours=2)))
+    other = _article("y", STORM, published=zoned)
+    assert _gap(naive, other) == 0.0 and _gap_hours(naive, other) == 0.0
+    assert aware(datetime(2024, 1, 1, 8)) == zoned and aware(zoned) is zoned
+
+
 def test_similarity_matrix_is_symmetric(seeds, others) -> None:
     sim = similarity_matrix([*seeds, *others])
     assert np.allclose(sim, sim.T)

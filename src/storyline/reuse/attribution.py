@@ -11,7 +11,7 @@ agency is *confirmed* only where every carrier of the text credits it.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from storyline.model import (
     AgencyCredit,
@@ -20,6 +20,7 @@ from storyline.model import (
     CopiedPassage,
     OutletDependency,
     SharedPassage,
+    aware,
 )
 
 METHOD = "reuse.attribution.v2"
@@ -28,7 +29,7 @@ METHOD = "reuse.attribution.v2"
 def _when(article: Article) -> tuple[datetime, str]:
     t = article.published
     assert t is not None
-    return (t if t.tzinfo else t.replace(tzinfo=UTC), article.id)
+    return (aware(t), article.id)
 
 
 def earliest(carriers: Sequence[Article]) -> str | None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from storyline.errors import InputError
-from storyline.model import Article, Membership, Story
+from storyline.model import Article, Membership, Story, aware
 from storyline.stories import features as F
 from storyline.stories.stream import METHOD, StoryAssigner, article_text
 from storyline.text.normalize import words
@@ -54,10 +54,7 @@ def _run(wa: list[str], wb: list[str], i: int, j: int) -> int:
 def _gap(a: Article, b: Article) -> float | None:
     if a.published is None or b.published is None:
         return None
-    pa, pb = a.published, b.published
-    if (pa.tzinfo is None) != (pb.tzinfo is None):
-        pa, pb = pa.replace(tzinfo=None), pb.replace(tzinfo=None)
-    return round(abs((pa - pb).total_seconds()) / 3600, 2)
+    return round(abs((aware(a.published) - aware(b.published)).total_seconds()) / 3600, 2)
 
 
 def _neighbours(profiles: Sequence[F.Profile], i: int) -> list[int]:

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.errors import InputError
-from storyline.model import Article, PairScore, Similarity, SimilarityMetrics
+from storyline.model import Article, PairScore, Similarity, SimilarityMetrics, aware
 from storyline.stories import features as F
 from storyline.stories.encoders import encode_e5, encode_use
 from storyline.stories.metrics import auc_same_story, pearson
@@ -192,10 +192,7 @@ def _language(text: str, given: str | None) -> str | None:
 
 def _gap_hours(a: str | Article, b: str | Article) -> float | None:
     if isinstance(a, Article) and isinstance(b, Article) and a.published and b.published:
-        pa, pb = a.published, b.published
-        if (pa.tzinfo is None) != (pb.tzinfo is None):
-            pa, pb = pa.replace(tzinfo=None), pb.replace(tzinfo=None)
-        return abs((pa - pb).total_seconds()) / 3600
+        return abs((aware(a.published) - aware(b.published)).total_seconds()) / 3600
     return None
 
 

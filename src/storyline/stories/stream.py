@@ -45,7 +45,7 @@ from itertools import repeat
 import numpy as np
 
 from storyline.errors import InputError, NotFound
-from storyline.model import Article, Correction, Event, Membership, Story
+from storyline.model import Article, Correction, Event, Membership, Story, aware
 from storyline.stories import features as F
 from storyline.stories.profile_codec import stored_form
 from storyline.text.normalize import words
@@ -61,9 +61,7 @@ _REASONS = ("founded", "joined", "moved", "merged", "split")
 
 def minutes(when: datetime) -> int:
     """Minutes since 1970 (naive datetimes are taken as UTC)."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return int((when - _EPOCH).total_seconds() // 60)
+    return int((aware(when) - _EPOCH).total_seconds() // 60)
 
 
 def article_text(article: Article) -> str:

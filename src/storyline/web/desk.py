@@ -9,10 +9,10 @@ script draws anything (CSP stays ``script-src 'self'``). See docs/web.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from storyline.model import Article
+from storyline.model import Article, aware
 from storyline.outlets import OUTLET_SORTS, natural_key, sort_outlets
 
 __all__ = ["OUTLET_SORTS", "natural_key", "sort_outlets"]
@@ -97,7 +97,7 @@ def _label(when: datetime, span: float) -> str:
 def _utc(a: Article) -> datetime:
     value = a.published
     assert value is not None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware(value)
 
 
 # ------------------------------------------------------------------ fact matrix

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from storyline import export
 from storyline.errors import InputError, NotFound, StorylineError
-from storyline.model import UNIQUE, Alignment, Article, Failure, SharedPassage, Story
+from storyline.model import UNIQUE, Alignment, Article, Failure, SharedPassage, Story, aware
 from storyline.store.base import Store
 from storyline.store.memo import VersionCache
 
@@ -70,7 +70,7 @@ def parse_day(name: str, value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         raise BadRequest(f"{name}={value!r} is not a date; use YYYY-MM-DD") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return aware(parsed)
 
 
 def page_dict(total: int, limit: int, offset: int) -> dict[str, Any]:
@@ -377,7 +377,7 @@ def timeline(articles: Iterable[Article]) -> list[dict[str, Any]]:
 
 def _utc(value: datetime | None) -> datetime:
     assert value is not None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware(value)
 
 
 # ------------------------------------------------------------------ one article
