@@ -51,8 +51,8 @@ PAIRS = ROOT.parent / "shared" / "data" / "semeval2022-dev" / "pairs.csv"
 CACHE = ROOT / "bench" / "out" / "use_cache.npz"
 SEEDS = sorted((ROOT / "examples").glob("*.txt"))
 SAME, UNRELATED = 1.5, 3.5
-#: Days the 2-day slots of ``--dated dense`` are spread over (26 weeks otherwise).
-DENSE_DAYS = 14
+#: Days the 2-day slots of ``--dated`` are spread over, and of ``--dated dense``.
+SPREAD_DAYS, DENSE_DAYS = 182, 14
 
 
 def read_pairs(path: Path, limit: int | None = None) -> list[dict[str, str]]:
@@ -93,7 +93,7 @@ def components(rows: list[dict[str, str]], below: float | None = None) -> dict[s
 
 
 def dates(
-    rows: list[dict[str, str]], seed: int = 0, *, apart: bool = True, days: float = 182
+    rows: list[dict[str, str]], seed: int = 0, *, apart: bool = True, days: float = SPREAD_DAYS
 ) -> dict[str, datetime]:
     """A publication time per text, as the issue asks: the two texts of a pair within 2 days,
     unrelated ones spread over weeks. With ``apart`` (the default) the texts connected by
@@ -115,7 +115,7 @@ def dates(
 def write_stream(path: Path, rows: list[dict[str, str]], dated: str | None) -> int:
     """One JSONL record per distinct text; ``dated``: None, "pairs", "groups" or "dense" (see
     dates)."""
-    days = DENSE_DAYS if dated == "dense" else 182
+    days = DENSE_DAYS if dated == "dense" else SPREAD_DAYS
     when = dates(rows, apart=dated != "groups", days=days) if dated else {}
     seen: set[str] = set()
     with path.open("w", encoding="utf-8") as fh:

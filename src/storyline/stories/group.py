@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storyline.model import Article, Story
+from storyline.model import Article, Story, aware
 from storyline.text.normalize import words
 from storyline.text.segment import split_sentences
 
@@ -129,10 +129,8 @@ def story_id(article_ids: Sequence[str]) -> str:
 
 
 def _title(members: Sequence[Article]) -> str | None:
-    from storyline.stories.stream import minutes  # naive dates as UTC, as the assigner reads them
-
-    dated = sorted(
-        members, key=lambda a: (a.published is None, minutes(a.published) if a.published else 0)
+    dated = sorted(  # naive dates as UTC, as the assigner reads them
+        members, key=lambda a: (a.published is None, aware(a.published) if a.published else 0)
     )
     for article in dated:
         if article.title:

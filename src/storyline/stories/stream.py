@@ -184,6 +184,11 @@ THRESHOLDS = {"use": (2.2, 2.0, 0.4), "e5": (2.3, 1.9, 0.4)}
 _CLOCKED = ("undated", "future_date")
 
 
+def _own_date(notes: Sequence[str]) -> bool:
+    """Whether an article with these notes was placed at a date of its own."""
+    return not any(n in _CLOCKED for n in notes)
+
+
 class StoryAssigner:
     """Online story assignment (scikit-learn style: settings keyword-only, learned state in
     attributes ending in ``_``; :meth:`partial_fit` assigns, :meth:`predict` looks up)."""
@@ -377,7 +382,7 @@ class StoryAssigner:
         short = len(words(article_text(article))) < self.min_words
         # the same before and after it is placed
         keys, known = ([], []) if short else self._terms(prof)
-        dated = not any(n in _CLOCKED for n in notes)
+        dated = _own_date(notes)
         best, score, limit = (-1, None, 0.0) if short else self._best_match(prof, t, known, dated)
         joins = score is not None and score <= limit
         story = self._resolve(self.story_of_[best]) if joins else self._new_story(article.id, t)
@@ -508,14 +513,11 @@ class StoryAssigner:
         scores = np.array(pair_scores([(prof, p) for p in self._cached(cands)], self.model))
         limits = np.full(len(cands), self.join_below)
         if dated and self.dated_margin:
-            limits += self.dated_margin * np.array([self._dated(int(c)) for c in cands])
+            # bulk-loaded articles have no notes: they count as dated
+            own = [_own_date(self.notes_.get(int(c), ())) for c in cands]
+            limits += self.dated_margin * np.array(own)
         best = int(np.argmin(scores - limits))
         return int(cands[best]), float(scores[best]), float(limits[best])
-
-    def _dated(self, idx: int) -> bool:
-        """Whether an assigned article was placed at a date of its own (bulk-loaded ones
-        count as dated)."""
-        return not any(n in _CLOCKED for n in self.notes_.get(idx, ()))
 
     def _cached(self, idxs: np.ndarray) -> list[F.Profile]:
         """The cached profiles of ``idxs``, reading placeholders through the loader."""

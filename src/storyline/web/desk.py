@@ -54,29 +54,29 @@ def coverage_strip(articles: Sequence[Article]) -> dict[str, Any]:
 def timeline_chart(articles: Sequence[Article]) -> dict[str, Any]:
     """SVG geometry of reports over time: one row per outlet (in order of its first report),
     one dot per dated report, the first publisher marked; undated reports are counted."""
-    dated = sorted((a for a in articles if a.published), key=lambda a: (_utc(a), a.id))
+    dated = sorted((a for a in articles if a.published), key=lambda a: (published_utc(a), a.id))
     rows: dict[str, list[Article]] = {}
     for a in dated:
         rows.setdefault(a.source, []).append(a)
     if len(rows) > CHART_ROWS:  # the outlets that reported last share one row
         rest = list(rows)[CHART_ROWS - 1 :]
         merged = [a for source in rest for a in rows.pop(source)]
-        rows[f"{len(rest)} other outlets"] = sorted(merged, key=lambda a: (_utc(a), a.id))
+        rows[f"{len(rest)} other outlets"] = sorted(merged, key=lambda a: (published_utc(a), a.id))
     if not dated:
         return {"rows": [], "ticks": [], "undated": len(articles), "height": 0,
                 "width": CHART_WIDTH}  # fmt: skip
-    t0, t1 = _utc(dated[0]), _utc(dated[-1])
+    t0, t1 = published_utc(dated[0]), published_utc(dated[-1])
     span = max((t1 - t0).total_seconds(), 1.0)
     plot = CHART_WIDTH - CHART_LEFT - 20
 
     def x(a: Article) -> float:
-        return round(CHART_LEFT + plot * (_utc(a) - t0).total_seconds() / span, 1)
+        return round(CHART_LEFT + plot * (published_utc(a) - t0).total_seconds() / span, 1)
 
     out_rows = []
     for k, (source, arts) in enumerate(rows.items()):
         y = 30 + k * CHART_ROW
         dots = [{"article": a.id, "x": x(a), "first": a is dated[0], "title": a.title,
-                 "published": _utc(a).isoformat()} for a in arts]  # fmt: skip
+                 "published": published_utc(a).isoformat()} for a in arts]  # fmt: skip
         out_rows.append({"source": source, "y": y, "dots": dots})
     steps = 4 if t1 > t0 else 0  # one report, or all at one time: one tick
     ticks = [{"x": round(CHART_LEFT + plot * k / max(steps, 1), 1),
@@ -86,7 +86,7 @@ def timeline_chart(articles: Sequence[Article]) -> dict[str, Any]:
     return {"rows": out_rows, "ticks": ticks, "height": 40 + len(rows) * CHART_ROW,
             "width": CHART_WIDTH, "undated": len(articles) - len(dated),
             "first": {"article": first.id, "source": first.source,
-                      "published": _utc(first).isoformat()},
+                      "published": published_utc(first).isoformat()},
             "span_hours": round(span / 3600, 2)}  # fmt: skip
 
 
@@ -94,7 +94,8 @@ def _label(when: datetime, span: float) -> str:
     return when.strftime("%d %b %H:%M" if span < 3 * 86400 else "%d %b %Y")
 
 
-def _utc(a: Article) -> datetime:
+def published_utc(a: Article) -> datetime:
+    """The publication time of an article that has one (naive: UTC)."""
     value = a.published
     assert value is not None
     return aware(value)
@@ -174,10 +175,10 @@ def wire_over_time(articles: Sequence[Article], attributions: Sequence[Any]) -> 
     dated = [a for a in articles if a.published]
     if not dated:
         return {"periods": [], "agencies": [], "unit": None, "undated": len(articles)}
-    unit = _unit(min(_utc(a) for a in dated), max(_utc(a) for a in dated))
+    unit = _unit(min(published_utc(a) for a in dated), max(published_utc(a) for a in dated))
     buckets: dict[str, list[Article]] = {}
-    for a in sorted(dated, key=_utc):
-        buckets.setdefault(_period(_utc(a), unit), []).append(a)
+    for a in sorted(dated, key=published_utc):
+        buckets.setdefault(_period(published_utc(a), unit), []).append(a)
     rows = []
     for period, arts in buckets.items():
         ids = {a.id for a in arts}

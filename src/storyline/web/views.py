@@ -361,23 +361,18 @@ def _spans(article: Article, known: dict[int, str]) -> list[tuple[int, str, int,
 
 def timeline(articles: Iterable[Article]) -> list[dict[str, Any]]:
     """Articles in publication order (undated ones last) with hours since the first."""
-    dated = sorted((a for a in articles if a.published), key=lambda a: _utc(a.published))
+    from storyline.web.desk import published_utc
+
+    dated = sorted((a for a in articles if a.published), key=published_utc)
     undated = [a for a in articles if not a.published]
-    first = _utc(dated[0].published) if dated else None
+    first = published_utc(dated[0]) if dated else None
     rows = []
     for a in [*dated, *undated]:
-        hours = (
-            (_utc(a.published) - first).total_seconds() / 3600 if first and a.published else None
-        )
+        hours = (published_utc(a) - first).total_seconds() / 3600 if first and a.published else None
         rows.append({"article": a.id, "source": a.source, "title": a.title,
                      "published": a.published.isoformat() if a.published else None,
                      "hours_after_first": None if hours is None else round(hours, 2)})  # fmt: skip
     return rows
-
-
-def _utc(value: datetime | None) -> datetime:
-    assert value is not None
-    return aware(value)
 
 
 # ------------------------------------------------------------------ one article
