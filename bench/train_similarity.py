@@ -117,13 +117,23 @@ class Blend:
     """``(1 - BLEND) * trees + BLEND * linear``; the trees are monotone in the overlap
     features, the linear part is anchored at the self-pair row."""
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        names: tuple[str, ...],
+        trees: dict | None = None,
+        blend: float = BLEND,
+    ) -> None:
         from sklearn.ensemble import HistGradientBoostingRegressor
 
         x = np.vstack([x, np.ones((ANCHORS, x.shape[1]))])
         y = np.concatenate([y, np.ones(ANCHORS)])
         mono = [0 if n in UNCONSTRAINED else -1 for n in names]
-        self.trees = HistGradientBoostingRegressor(random_state=0, monotonic_cst=mono, **TREES)
+        self.blend = blend
+        self.trees = HistGradientBoostingRegressor(
+            random_state=0, monotonic_cst=mono, **(TREES if trees is None else trees)
+        )
         self.trees.fit(x, y)
         self.linear = fit_linear(x, y)
 
@@ -132,7 +142,7 @@ class Blend:
         return lin["intercept"] + ((x - lin["mean"]) / lin["scale"]) @ lin["coef"]
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        out = (1 - BLEND) * self.trees.predict(x) + BLEND * self.predict_linear(x)
+        out = (1 - self.blend) * self.trees.predict(x) + self.blend * self.predict_linear(x)
         return np.clip(out, 1, 4)
 
 
@@ -144,16 +154,18 @@ def fit_linear(x: np.ndarray, y: np.ndarray) -> dict:
     return {"mean": mean, "scale": scale, "coef": coef, "intercept": float(y.mean())}
 
 
-def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Blend:
-    return Blend(x, y, names)
+def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], **learner) -> Blend:
+    """The blend fitted on ``x``, ``y`` (``learner``: :class:`Blend`'s ``trees``, ``blend``)."""
+    return Blend(x, y, names, **learner)
 
 
-def cross_validate(x, y, g, names) -> np.ndarray:
+def cross_validate(x, y, g, names, **learner) -> np.ndarray:
+    """Out-of-fold predictions, 5 folds grouped by ``g``."""
     from sklearn.model_selection import GroupKFold
 
     pred = np.zeros_like(y)
     for train, test in GroupKFold(n_splits=5).split(x, y, g):
-        pred[test] = np.clip(fit(x[train], y[train], names).predict(x[test]), 1, 4)
+        pred[test] = np.clip(fit(x[train], y[train], names, **learner).predict(x[test]), 1, 4)
     return pred
 
 
