@@ -1,6 +1,7 @@
 """Bad input of a real stream through `ingest` (docs/stories.md, "Bad input"): one text under
-50 outlets, one outlet's boilerplate on unrelated reports, one- and two-word articles, mixed
-scripts, every article with the same date."""
+50 outlets, one outlet's boilerplate on unrelated reports (on lines of its own, and a wall
+glued to each title), one- and two-word articles, mixed scripts, every article with the same
+date."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ BOILERPLATE = [
     "Dieser Artikel ist nur für Abonnenten frei. Jetzt 4 Wochen für 1 Euro testen.",
     "Lesen Sie auch: So sparen Sie beim Heizen bares Geld im Winter",
 ]
+#: A registration wall that a text dump glued to each title, on one line.
+WALL = (
+    "Bitte registrieren! Sie haben noch keinen Zugang zum Archiv? Registrieren Sie sich jetzt "
+    "kostenlos, um fortzufahren. Bitte überprüfen Sie die rot markierten Pflichtfelder."
+)
+WALLED = [
+    "Jahn Regensburg verliert gegen Bochum",
+    "Neue Brücke über die Donau eröffnet",
+    "Landkreis meldet weniger Arbeitslose im Januar",
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +42,8 @@ def stream(tmp_path_factory) -> dict[str, list[tuple[str, ...]]]:
     for name, text in (("flood", FLOOD), ("chess", CHESS), ("markets", MARKETS)):
         body = "\n".join([BOILERPLATE[0], text, BOILERPLATE[1], BOILERPLATE[2]])
         records.append({"source": "Boulevard", "url": f"boiler:{name}", "text": body})
+    for n, title in enumerate(WALLED):
+        records.append({"source": "Tagblatt", "url": f"wall:{n}", "text": f"{title} {WALL}"})
     records += [
         {"source": "a", "url": "short:1", "text": "Putin"},
         {"source": "b", "url": "short:2", "text": "Kim Jong"},
@@ -61,6 +74,12 @@ def test_one_text_under_fifty_outlets_is_one_story_and_one_event(stream):
 def test_one_outlets_boilerplate_does_not_glue_its_reports(stream):
     groups = {_group_of(stream["stories"], f"boiler:{n}") for n in ("flood", "chess", "markets")}
     assert len(groups) == 3 and all(len(g) == 1 for g in groups)
+
+
+def test_a_wall_glued_to_each_title_does_not_glue_its_reports(stream):
+    for level in ("stories", "events"):
+        for n in range(len(WALLED)):
+            assert _group_of(stream[level], f"wall:{n}") == (f"wall:{n}",)
 
 
 def test_short_and_mixed_script_articles_stand_alone(stream):

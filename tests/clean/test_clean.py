@@ -153,3 +153,58 @@ def test_clean_batch_removes_lines_repeated_in_a_source() -> None:
     assert all(r.reason == "repeated-in-source" for a in out for r in a.removed)
     single = list(clean_batch(articles[:2]))
     assert all("Podcast" in a.text for a in single)
+
+
+WALL = (
+    "Bitte registrieren! Sie haben noch keinen Zugang zum Archiv? Registrieren Sie sich jetzt "
+    "kostenlos, um fortzufahren. Bitte überprüfen Sie die rot markierten Pflichtfelder."
+)
+TITLES = [
+    "Jahn Regensburg verliert gegen Bochum",
+    "Neue Brücke über die Donau eröffnet",
+    "Landkreis meldet weniger Arbeitslose im Januar",
+]
+
+
+def _one_source(texts: list[str], urls: list[str] | None = None) -> list[Article]:
+    return [
+        Article(id=str(i), source="mz", raw=t, text=t, url=urls[i] if urls else None)
+        for i, t in enumerate(texts)
+    ]
+
+
+def test_clean_batch_cuts_a_notice_its_source_glues_to_every_title() -> None:
+    out = list(clean_batch(_one_source([f"{t} {WALL}" for t in TITLES])))
+    for article, title in zip(out, TITLES, strict=True):
+        assert "registrieren" not in (article.text + (article.title or "")).casefold()
+        assert title in (article.title or "") + article.text
+        cut = [r for r in article.removed if r.reason == "repeated-in-source"]
+        assert [r.line for r in cut] == [WALL] and cut[0].lineno == 1
+    # two reports are not a pattern: nothing is cut
+    assert all(WALL in (a.title or "") + a.text for a in clean_batch(_one_source(
+        [f"{t} {WALL}" for t in TITLES[:2]])))  # fmt: skip
+
+
+def test_clean_batch_cuts_a_repeated_opening_run_and_keeps_short_ones() -> None:
+    nav = "Startseite Politik Wirtschaft Sport Kultur Wissen Reisen Digital Region"
+    bodies = [f"{nav} {t}: die Einzelheiten folgen im Laufe des Tages." for t in TITLES]
+    out = list(clean_batch(_one_source(bodies)))
+    assert all(not a.text.startswith("Startseite") and a.text for a in out)
+    assert all(a.removed[0].line == nav for a in out)
+    short = "Startseite Politik Wirtschaft Sport"  # under SPAN_WORDS: left alone
+    kept = list(clean_batch(_one_source([f"{short} {t} heute." for t in TITLES])))
+    assert all(a.text.startswith(short) for a in kept)
+
+
+def test_versions_of_one_url_keep_the_body_they_share() -> None:
+    body = (
+        "Der Stadtrat hat am Montag den Haushalt für das kommende Jahr beschlossen.\n"
+        "Die Opposition kritisierte die hohen Ausgaben für den Straßenbau."
+    )
+    texts = [f"{body}\nUpdate {i}: Die Sitzung dauerte {i + 2} Stunden." for i in range(3)]
+    same_url = list(clean_batch(_one_source(texts, ["https://mz.example/rat"] * 3)))
+    assert all(a.text.startswith("Der Stadtrat") and "Update" in a.text for a in same_url)
+    # under three URLs the shared lines look like any notice of the source: removed (one
+    # cannot tell three republications from three pages behind the same wall)
+    urls = [f"https://mz.example/rat-{i}" for i in range(3)]
+    assert all(a.text.startswith("Update") for a in clean_batch(_one_source(texts, urls)))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import multiprocessing
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -48,6 +50,28 @@ MIN_CLASSIFIED_LINES = 40
 #: clean_batch uses several processes only for batches at least this large, in chunks of CHUNK.
 PARALLEL_MIN = 256
 CHUNK = 64
+#: A run of words that opens or closes lines of several of one source's reports (a wall or
+#: a banner glued to the title on one line) is residue from this many words on ...
+SPAN_WORDS = 8
+#: ... up to this many (longer shared runs are report text, or whole repeated lines), when
+#: it recurs in at least this share of the source's reports (and ``min_articles`` of them):
+#: a notice glued to titles recurs across the pages of an outlet, while the same closing
+#: words in a few reports of one story are wire copy (a stream without outlet names is one
+#: source: in the SemEval dev stream, 2,514 texts, runs in 3 reports were half wire
+#: paragraphs of one story and cost 2 same-story pairs).
+MAX_SPAN_WORDS = 80
+SPAN_SHARE = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Repeated:
+    """What repeats across one source's reports (:func:`repeated_text`), in :func:`line_key`
+    form: whole lines, and runs of :data:`SPAN_WORDS` or more words that open (``heads``) or
+    close (``tails``) a line that goes on with words of its own."""
+
+    lines: frozenset[str] = frozenset()
+    heads: frozenset[str] = frozenset()
+    tails: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,27 +230,32 @@ def _body_credits(body: str) -> tuple[Credits, Residue | None]:
 def clean(
     article: Article,
     *,
-    repeated: frozenset[str] = frozenset(),
+    repeated: Repeated | frozenset[str] | None = None,
     model: dict[str, Any] | None = None,
 ) -> Article:
     """Return ``article`` with its body cleaned and the residue, head and credits recorded.
 
-    ``text`` keeps the body lines unchanged, one block per line; ``removed`` lists every other
-    line with its reason (see docs/cleaning.md). Title, kicker, teaser, author and captions
-    are filled in when not already set. ``repeated`` holds :func:`line_key` forms of lines that
-    repeat across this source's articles (see :func:`clean_batch`); ``model`` replaces the
-    shipped line classifier (as trained by bench/train_residue.py).
+    ``text`` keeps the body lines unchanged, one block per line (but for a run of words its
+    source repeats at a line's start or end, cut off); ``removed`` lists every other line or
+    cut run with its reason (see docs/cleaning.md). Title, kicker, teaser, author and captions
+    are filled in when not already set. ``repeated`` is what repeats across this source's
+    reports (:func:`repeated_text`; a frozenset holds whole lines only, in :func:`line_key`
+    form); ``model`` replaces the shipped line classifier (as trained by bench/train_residue.py).
     """
     html = article.format == "html"
-    marks = mark(article.text, repeated=repeated, classifier=False, navigation=not html)
+    if not isinstance(repeated, Repeated):
+        repeated = Repeated(lines=frozenset(repeated or ()))
+    marks = mark(article.text, repeated=repeated.lines, classifier=False, navigation=not html)
     lines, reasons = list(marks.lines), marks.reasons
+    cuts = _cut_repeated_runs(lines, reasons, repeated)
     captions = mark_captions(lines, reasons)
     kicker, title, teaser = mark_head(lines, reasons, article.title)
     if not html:
         classify(marks, model or load_model())
         _keep_datelines(lines, reasons)
     credit, cut = _cut_trailing_credit(lines, reasons)
-    removed = [Residue(marks.lines[i], r, i + 1) for i, r in enumerate(reasons) if r is not None]
+    removed = [Residue(lines[i], r, i + 1) for i, r in enumerate(reasons) if r is not None]
+    removed += cuts
     removed += [r for r in article.removed if r.reason == "mojibake" and r not in removed]
     body = "\n".join(line for line, r in zip(lines, reasons, strict=True) if r is None)
     in_body, note = _body_credits(body)
@@ -252,13 +281,122 @@ def _line(lines: list[str], index: int | None) -> str | None:
     return lines[index].strip() if index is not None else None
 
 
-def repeated_lines(articles: Iterable[Article], *, min_articles: int = 3) -> frozenset[str]:
-    """Line keys found in at least ``min_articles`` of the given articles (one source)."""
-    counts: Counter[str] = Counter()
+def _report_lines(articles: Iterable[Article]) -> list[set[str]]:
+    """The line keys of each report: the versions of one report (articles with one URL, e.g.
+    a page read again after an update) count as one, so the body they share is not taken
+    for the source's boilerplate."""
+    reports: dict[str, set[str]] = defaultdict(set)
     for article in articles:
         keys = {line_key(x) for x in normalize_newlines(article.text).split("\n")}
-        counts.update(k for k in keys if k)
+        reports[article.url or article.id].update(k for k in keys if k)
+    return list(reports.values())
+
+
+def repeated_lines(articles: Iterable[Article], *, min_articles: int = 3) -> frozenset[str]:
+    """Line keys found in at least ``min_articles`` of the given articles' reports (one
+    source; the versions of one URL count once)."""
+    counts = Counter(k for keys in _report_lines(articles) for k in keys)
     return frozenset(k for k, n in counts.items() if n >= min_articles)
+
+
+def _shared_runs(entries: list[tuple[int, list[str]]], min_articles: int) -> frozenset[str]:
+    """Of each (report, line words) entry, the longest closing run of :data:`SPAN_WORDS` to
+    :data:`MAX_SPAN_WORDS` words, shorter than its line, that closes lines of at least
+    ``min_articles`` reports. Runs grow a word at a time under a rolling hash, so a notice
+    glued to thousands of lines costs one pass per word of its length."""
+    alive = [
+        (i, hash(tuple(words[-SPAN_WORDS:])))
+        for i, (_, words) in enumerate(entries)
+        if len(words) > SPAN_WORDS
+    ]
+    best = [0] * len(entries)
+    k = SPAN_WORDS
+    while alive:
+        reports: dict[int, set[int]] = defaultdict(set)
+        for i, h in alive:
+            reports[h].add(entries[i][0])
+        kept = [(i, h) for i, h in alive if len(reports[h]) >= min_articles]
+        for i, _ in kept:
+            best[i] = k
+        k += 1
+        alive = [
+            (i, hash((h, entries[i][1][-k])))
+            for i, h in kept
+            if k < len(entries[i][1]) and k <= MAX_SPAN_WORDS
+        ]
+    return frozenset(" ".join(words[-n:]) for (_, words), n in zip(entries, best, strict=True) if n)
+
+
+def _edge_candidates(
+    lines: list[tuple[int, str]], least: int, *, tail: bool
+) -> list[tuple[int, list[str]]]:
+    """(report, words) of the line keys whose last (``tail``) or first :data:`SPAN_WORDS`
+    words, with more words beside them, close or open lines of ``least`` reports; the words
+    of an opening are given last word first, so :func:`_shared_runs` reads both ends alike.
+    Only these lines are split whole."""
+    reports: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    edges = []
+    for r, key in lines:
+        parts = key.rsplit(" ", SPAN_WORDS) if tail else key.split(" ", SPAN_WORDS)
+        if len(parts) > SPAN_WORDS:
+            edge = tuple(parts[1:] if tail else parts[:-1])
+            reports[edge].add(r)
+            edges.append((r, key, edge))
+    return [
+        (r, key.split(" ") if tail else key.split(" ")[::-1])
+        for r, key, edge in edges
+        if len(reports[edge]) >= least
+    ]
+
+
+def repeated_text(articles: Iterable[Article], *, min_articles: int = 3) -> Repeated:
+    """What repeats across at least ``min_articles`` reports of one source (the versions of one
+    URL count once): whole lines, and runs of words that open or close lines (a paywall or
+    cookie notice that a text dump glued to each title; those also in :data:`SPAN_SHARE` of
+    the reports)."""
+    reports = _report_lines(articles)
+    counts = Counter(k for keys in reports for k in keys)
+    whole = frozenset(k for k, n in counts.items() if n >= min_articles)
+    rest = [(r, k) for r, keys in enumerate(reports) for k in keys if k not in whole]
+    least = max(min_articles, math.ceil(SPAN_SHARE * len(reports)))
+    tails = _shared_runs(_edge_candidates(rest, least, tail=True), least)
+    flipped = _shared_runs(_edge_candidates(rest, least, tail=False), least)
+    heads = frozenset(" ".join(h.split()[::-1]) for h in flipped)
+    return Repeated(whole, heads, tails)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _cut_repeated_runs(
+    lines: list[str], reasons: list[str | None], repeated: Repeated
+) -> list[Residue]:
+    """Cut the source's repeated opening and closing runs off the kept lines (in place; a run
+    is cut only where words of the line's own remain). Returns the cut runs as residue
+    (``repeated-in-source``) of their lines."""
+    if not (repeated.heads or repeated.tails):
+        return []
+    sizes = sorted({r.count(" ") + 1 for r in repeated.heads | repeated.tails}, reverse=True)
+    cuts: list[Residue] = []
+    for i, line in enumerate(lines):
+        if reasons[i] is not None:
+            continue
+        spans = [m.span() for m in _WORD.finditer(line)]
+        words = [line[a:b].casefold() for a, b in spans]
+        head = next((k for k in sizes if k < len(words)
+                     and " ".join(words[:k]) in repeated.heads), 0)  # fmt: skip
+        tail = next((k for k in sizes if k < len(words) - head
+                     and " ".join(words[-k:]) in repeated.tails), 0)  # fmt: skip
+        if not head and not tail:
+            continue
+        start = spans[head][0] if head else 0
+        end = spans[len(words) - tail - 1][1] if tail else len(line)
+        if head:
+            cuts.append(Residue(line[: spans[head - 1][1]].strip(), "repeated-in-source", i + 1))
+        if tail:
+            cuts.append(Residue(line[spans[-tail][0] :].strip(), "repeated-in-source", i + 1))
+        lines[i] = line[start:end]
+    return cuts
 
 
 def clean_batch(
@@ -281,25 +419,25 @@ def clean_batch(
 
 def clean_tasks(
     articles: Iterable[Article], *, min_articles: int = 3
-) -> list[tuple[Article, frozenset[str]]]:
-    """``(article, lines repeated across its source's articles)`` for each article, grouped
+) -> list[tuple[Article, Repeated]]:
+    """``(article, what repeats across its source's reports)`` for each article, grouped
     by source in input order: the order and the arguments :func:`clean_batch` cleans with
     (an engine cleans these tasks elsewhere with :func:`clean`)."""
     by_source: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         by_source[article.source].append(article)
-    tasks: list[tuple[Article, frozenset[str]]] = []
+    tasks: list[tuple[Article, Repeated]] = []
     for group in by_source.values():
-        repeated = repeated_lines(group, min_articles=min_articles)
+        repeated = repeated_text(group, min_articles=min_articles)
         tasks.extend((article, repeated) for article in group)
     return tasks
 
 
-def _clean_chunk(tasks: list[tuple[Article, frozenset[str]]]) -> list[Article]:
+def _clean_chunk(tasks: list[tuple[Article, Repeated]]) -> list[Article]:
     return [clean(article, repeated=repeated) for article, repeated in tasks]
 
 
-def _clean_parallel(tasks: list[tuple[Article, frozenset[str]]], workers: int) -> Iterator[Article]:
+def _clean_parallel(tasks: list[tuple[Article, Repeated]], workers: int) -> Iterator[Article]:
     """Clean ``tasks`` in ``workers`` forked processes, in order, in chunks of CHUNK articles.
 
     The first article is cleaned here first, so the models are loaded once and shared by fork.

@@ -9,12 +9,15 @@ The names are what an engine sends over the wire (see :data:`TASKS`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline.model import Analysis, Article, Comparison, Failure, Story
 
-#: A cleaning task: an article as read and the lines repeated across its outlet's articles.
-CleanTask = tuple[Article, frozenset[str]]
+if TYPE_CHECKING:
+    from storyline.clean.cleaner import Repeated
+
+#: A cleaning task: an article as read and what repeats across its outlet's reports.
+CleanTask = tuple[Article, "Repeated"]
 
 
 def clean(batch: Sequence[CleanTask]) -> list[Article | Failure]:
