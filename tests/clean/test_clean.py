@@ -208,3 +208,31 @@ def test_versions_of_one_url_keep_the_body_they_share() -> None:
     # cannot tell three republications from three pages behind the same wall)
     urls = [f"https://mz.example/rat-{i}" for i in range(3)]
     assert all(a.text.startswith("Update") for a in clean_batch(_one_source(texts, urls)))
+
+
+WORD = st.text(alphabet="abcdefgh", min_size=1, max_size=4)
+RUN = st.one_of(st.just([]), st.lists(WORD, min_size=8, max_size=14))  # as repeated_text gives
+
+
+@settings(max_examples=80, deadline=None)
+@given(RUN, st.lists(WORD, min_size=1, max_size=6), RUN)
+def test_cut_runs_keep_every_word_once_and_never_empty_a_line(head, own, tail) -> None:
+    from storyline.clean.cleaner import SPAN_WORDS, Repeated, _cut_repeated_runs
+
+    line = " ".join(head + own + tail)
+    repeated = Repeated(
+        heads=frozenset({" ".join(head)} - {""}), tails=frozenset({" ".join(tail)} - {""})
+    )
+    lines, reasons = [line], [None]
+    cuts = _cut_repeated_runs(lines, reasons, repeated)
+    assert lines[0].split(), "a cut always leaves words of the line's own"
+    words, kept = line.split(), lines[0]
+    if len(cuts) == 2:  # the opening run first, then the closing one
+        assert f"{cuts[0].line} {kept} {cuts[1].line}".split() == words
+    elif cuts:
+        one = cuts[0].line
+        assert words in (f"{one} {kept}".split(), f"{kept} {one}".split())
+    else:
+        assert kept == line
+    assert all(c.reason == "repeated-in-source" and c.lineno == 1 for c in cuts)
+    assert all(len(c.line.split()) >= SPAN_WORDS for c in cuts)
