@@ -239,7 +239,7 @@ def main() -> None:
         run("e5: + e5 sentence alignment", np.hstack([x, align]), names + tags)
     for name, cache in caches.items():
         if cache:
-            np.savez(str(T.CACHE).format(name), **cache)
+            T.save_cache(name, cache)
     print(
         json.dumps(
             {"pairs": n, "seconds": round(time.perf_counter() - start), "ceiling": out}, indent=1

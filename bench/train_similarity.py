@@ -69,6 +69,13 @@ def load_cache(name: str) -> dict[str, np.ndarray]:
     return dict(np.load(path)) if path.exists() else {}
 
 
+def save_cache(name: str, cache: dict[str, np.ndarray]) -> None:
+    """Write the ``name`` vector cache (bench/out/ is made on a fresh checkout)."""
+    path = Path(str(CACHE).format(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **cache)
+
+
 def groups(rows: list[dict[str, str]]) -> np.ndarray:
     """Connected components over numeric article ids (translations share the digits)."""
     parent: dict[str, str] = {}
@@ -91,6 +98,7 @@ def feature_matrix(rows, use_e5: bool, reuse: bool) -> tuple[np.ndarray, tuple[s
         data = np.load(cached)
         return data["x"], tuple(str(n) for n in data["names"])
     x, names = compute_features(rows, use_e5)
+    cached.parent.mkdir(parents=True, exist_ok=True)
     np.savez(cached, x=x, names=np.array(names))
     return x, names
 
@@ -106,7 +114,7 @@ def compute_features(rows, use_e5: bool) -> tuple[np.ndarray, tuple[str, ...]]:
     print(f"profiles: {len(texts)} texts in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     for name, cache in caches.items():
         if cache:
-            np.savez(str(CACHE).format(name), **cache)
+            save_cache(name, cache)
     names = F.USE_FEATURES + (F.E5_FEATURES if use_e5 else ())
     n = len(rows)
     feats = [F.pair_features(profs[i], profs[n + i]) for i in range(n)]
