@@ -82,3 +82,34 @@ def test_language_is_detected_on_the_repaired_text():
     article = clean(_read(text, "tr.txt"))
     assert "İstanbul" in article.text
     assert article.language == "tr"
+
+
+CLEAN_LINES = [
+    GOOD,
+    "L'été à Genève: café, crème brûlée et où aller, Noël à Besançon.",
+    "Über 3 Mio. Bürger in Österreich; Straße gesperrt, Maß für Maß.",
+    "¿Dónde está el niño? Año nuevo en España, señor Muñoz.",
+]
+
+
+def test_clean_text_in_latin_scripts_never_reaches_ftfy(monkeypatch):
+    import ftfy
+
+    def boom(_line: str) -> str:
+        raise AssertionError("ftfy called on a clean line")
+
+    monkeypatch.setattr(ftfy, "fix_encoding", boom)
+    assert [repair_line(line) for line in CLEAN_LINES] == CLEAN_LINES
+
+
+@given(st.text(alphabet="äöüÄÖÜßéèàçñ€„“”‘’–—…•™ğışİœ«»°±éÂÃ\u00a0", min_size=1, max_size=12))
+def test_every_latin1_or_cp1252_reading_of_utf8_is_suspected(text):
+    from storyline.text.mojibake import _SUSPECT
+
+    for encoding in ("latin-1", "cp1252"):
+        try:
+            once = text.encode("utf-8").decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        assert _SUSPECT.search(once), (text, encoding)
+        assert _SUSPECT.search(once.replace("\u00a0", " ")), "a no-break space lost half"
