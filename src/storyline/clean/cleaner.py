@@ -377,16 +377,22 @@ def _cut_repeated_runs(
     if not (repeated.heads or repeated.tails):
         return []
     sizes = sorted({r.count(" ") + 1 for r in repeated.heads | repeated.tails}, reverse=True)
+    # a line is tried at every size only when its first / last SPAN_WORDS words open / close a run
+    openings = {" ".join(r.split()[:SPAN_WORDS]) for r in repeated.heads}
+    closings = {" ".join(r.split()[-SPAN_WORDS:]) for r in repeated.tails}
     cuts: list[Residue] = []
     for i, line in enumerate(lines):
         if reasons[i] is not None:
             continue
         spans = [m.span() for m in _WORD.finditer(line)]
         words = [line[a:b].casefold() for a, b in spans]
-        head = next((k for k in sizes if k < len(words)
-                     and " ".join(words[:k]) in repeated.heads), 0)  # fmt: skip
-        tail = next((k for k in sizes if k < len(words) - head
-                     and " ".join(words[-k:]) in repeated.tails), 0)  # fmt: skip
+        head = tail = 0
+        if " ".join(words[:SPAN_WORDS]) in openings:
+            head = next((k for k in sizes if k < len(words)
+                         and " ".join(words[:k]) in repeated.heads), 0)  # fmt: skip
+        if " ".join(words[-SPAN_WORDS:]) in closings:
+            tail = next((k for k in sizes if k < len(words) - head
+                         and " ".join(words[-k:]) in repeated.tails), 0)  # fmt: skip
         if not head and not tail:
             continue
         start = spans[head][0] if head else 0
