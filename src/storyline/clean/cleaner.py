@@ -292,11 +292,15 @@ def _report_lines(articles: Iterable[Article]) -> list[set[str]]:
     return list(reports.values())
 
 
+def _in_reports(reports: list[set[str]], min_articles: int) -> frozenset[str]:
+    counts = Counter(k for keys in reports for k in keys)
+    return frozenset(k for k, n in counts.items() if n >= min_articles)
+
+
 def repeated_lines(articles: Iterable[Article], *, min_articles: int = 3) -> frozenset[str]:
     """Line keys found in at least ``min_articles`` of the given articles' reports (one
     source; the versions of one URL count once)."""
-    counts = Counter(k for keys in _report_lines(articles) for k in keys)
-    return frozenset(k for k, n in counts.items() if n >= min_articles)
+    return _in_reports(_report_lines(articles), min_articles)
 
 
 def _shared_runs(entries: list[tuple[int, list[str]]], min_articles: int) -> frozenset[str]:
@@ -355,8 +359,7 @@ def repeated_text(articles: Iterable[Article], *, min_articles: int = 3) -> Repe
     cookie notice that a text dump glued to each title; those also in :data:`SPAN_SHARE` of
     the reports)."""
     reports = _report_lines(articles)
-    counts = Counter(k for keys in reports for k in keys)
-    whole = frozenset(k for k, n in counts.items() if n >= min_articles)
+    whole = _in_reports(reports, min_articles)
     rest = [(r, k) for r, keys in enumerate(reports) for k in keys if k not in whole]
     least = max(min_articles, math.ceil(SPAN_SHARE * len(reports)))
     tails = _shared_runs(_edge_candidates(rest, least, tail=True), least)
