@@ -162,18 +162,16 @@ def ceiling(pred: np.ndarray, y: np.ndarray, cross: np.ndarray) -> dict[str, flo
 
 def learning_curve(x, y, g, names, cross, share: float, draws: int = 3) -> dict[str, float]:
     """Out-of-fold ceiling when each training fold keeps ``share`` of its groups."""
-    from sklearn.model_selection import GroupKFold
-
     results = []
     for seed in range(draws):
         rng = np.random.default_rng(seed)
-        pred = np.zeros_like(y)
-        for train, test in GroupKFold(n_splits=5).split(x, y, g):
+
+        def keep(train: np.ndarray, rng: np.random.Generator = rng) -> np.ndarray:
             groups = np.unique(g[train])
-            keep = set(rng.choice(groups, max(1, int(len(groups) * share)), replace=False))
-            sub = np.array([i for i in train if g[i] in keep])
-            pred[test] = np.clip(T.fit(x[sub], y[sub], names).predict(x[test]), 1, 4)
-        results.append(ceiling(pred, y, cross))
+            chosen = set(rng.choice(groups, max(1, int(len(groups) * share)), replace=False))
+            return np.array([i for i in train if g[i] in chosen])
+
+        results.append(ceiling(T.cross_validate(x, y, g, names, keep=keep), y, cross))
     return {k: round(float(np.mean([r[k] for r in results])), 4) for k in results[0]}
 
 

@@ -167,13 +167,15 @@ def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], **learner) -> Blen
     return Blend(x, y, names, **learner)
 
 
-def cross_validate(x, y, g, names, **learner) -> np.ndarray:
-    """Out-of-fold predictions, 5 folds grouped by ``g``."""
+def cross_validate(x, y, g, names, keep=None, **learner) -> np.ndarray:
+    """Out-of-fold predictions, 5 folds grouped by ``g`` (``keep``: a function of a fold's
+    training rows that returns the rows to fit on, e.g. a share of its groups)."""
     from sklearn.model_selection import GroupKFold
 
     pred = np.zeros_like(y)
     for train, test in GroupKFold(n_splits=5).split(x, y, g):
-        pred[test] = np.clip(fit(x[train], y[train], names, **learner).predict(x[test]), 1, 4)
+        rows = train if keep is None else keep(train)
+        pred[test] = np.clip(fit(x[rows], y[rows], names, **learner).predict(x[test]), 1, 4)
     return pred
 
 
@@ -227,7 +229,7 @@ def export(model, names, variant: str, cv: dict, n: int) -> Path:
         "trees": trees,
         "linear": {k: np.ravel(v).tolist() for k, v in model.linear.items() if k != "intercept"}
         | {"intercept": model.linear["intercept"]},
-        "blend": BLEND,
+        "blend": model.blend,
         "trained_on": f"SemEval-2022 Task 8 dev pairs ({n}), target Overall",
         "training": {
             "script": "bench/train_similarity.py",
